@@ -1,0 +1,185 @@
+"""The `actorstance` command line: thin typer commands over the library functions.
+
+Errors the user can fix print one line (`error: FILE, line N, field 'F': ...`) and exit 1.
+Heavy imports (torch, transformers) happen inside commands so `--help` answers at once.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from actorstance.errors import ActorstanceError
+
+app = typer.Typer(help="Who takes which side on which issue: train, evaluate and run stance models on news.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+
+
+def quiet_libraries() -> None:
+    """Keep transformers' load reports and download bars out of the user's terminal."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from transformers.utils import logging as hf_logging
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+def user_errors(command: Callable) -> Callable:
+    """Turn an ActorstanceError into one line on stderr and exit code 1; Ctrl-C into exit 130."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ActorstanceError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted: nothing was written", err=True)
+            raise typer.Exit(130) from None
+    return wrapper
+
+
+# Options shared by `train` and `cross-validate`; defaults come from TrainConfig.
+Base = Annotated[Optional[str], typer.Option("--base", help="Backbone: a local Hugging Face folder or hub name. Default: all-MiniLM-L6-v2 (shipped).")]
+Epochs = Annotated[float, typer.Option("--epochs", min=0.01, help="Training epochs.")]
+BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Training batch size.")]
+LearningRate = Annotated[float, typer.Option("--lr", help="Peak learning rate (linear warm-up and decay).")]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed; the same seed and data on CPU give the same model.")]
+MaxLength = Annotated[int, typer.Option("--max-length", help="Tokens per input pair; longer inputs lose the end of their context.")]
+ClassWeights = Annotated[bool, typer.Option("--class-weights/--no-class-weights", help="Weight the loss by inverse label frequency.")]
+Device = Annotated[str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda or mps.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+
+
+def train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet, **extra):
+    from actorstance.training.config import TrainConfig
+    return TrainConfig(base_model=base, epochs=epochs, batch_size=batch_size, learning_rate=lr, seed=seed,
+                       max_length=max_length, class_weighted_loss=class_weights, device=device,
+                       show_progress=not quiet, **extra)
+
+
+def load_training_data(data: list[str] | None):
+    """Rows from the given files, or every labelled dataset shipped with the package."""
+    from actorstance.data.readers import load_examples, packaged_datasets
+    sources = data or packaged_datasets()
+    rows = []
+    for source in sources:
+        rows += load_examples(source, require_stance=True)
+    return sources, rows
+
+
+@app.command()
+@user_errors
+def train(
+    data: Annotated[Optional[list[str]], typer.Argument(help="Labelled JSONL/CSV files or packaged dataset names. Default: all shipped labelled data.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the trained model.")] = ...,
+    eval_data: Annotated[Optional[str], typer.Option("--eval", help="Labelled dev data: early stopping on its macro-F1 and a report in OUTPUT/evaluation.")] = None,
+    base: Base = None, epochs: Epochs = 5.0, batch_size: BatchSize = 16, lr: LearningRate = 5e-5,
+    seed: Seed = 42, max_length: MaxLength = 128, class_weights: ClassWeights = False,
+    device: Device = "auto", quiet: Quiet = False,
+) -> None:
+    """Fine-tune a stance model on labelled rows and save it as a Hugging Face folder."""
+    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet)
+    sources, rows = load_training_data(data)
+    eval_rows = None
+    if eval_data:
+        from actorstance.data.readers import load_examples
+        eval_rows = load_examples(eval_data, require_stance=True)
+    quiet_libraries()
+    from actorstance.eval.report import evaluate
+    from actorstance.training.fine_tune import fine_tune
+    typer.echo(f"training on {len(rows)} rows from {', '.join(map(str, sources))}", err=True)
+    model = fine_tune(rows, config, eval_rows=eval_rows)
+    model.info["training"]["data"] = [str(s) for s in sources]
+    if eval_rows:
+        report = evaluate(model, eval_rows, title=f"Evaluation on {eval_data}")
+        model.info["metrics"] = {f"eval_{k}": v for k, v in report.summary()["model"].items()}
+        report.save(output / "evaluation")
+    model.save_pretrained(output)
+    speed = model.info["training"]["train_examples_per_s"]
+    typer.echo(f"saved model to {output} ({speed} training examples/s)")
+    if eval_rows:
+        typer.echo(summary_table(report.summary()))
+
+
+@app.command()
+@user_errors
+def predict(
+    model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
+    input: Annotated[Path, typer.Argument(help="Rows to score: JSONL or CSV with text, actor, issue (context and mention optional).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file (.jsonl or .csv): every input field, plus stance, p_favor, p_against, p_none.")] = ...,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per forward pass.")] = 32,
+    device: Device = "auto", quiet: Quiet = False,
+) -> None:
+    """Predict the stance of every row; row count and order are kept. An input `stance` column
+    (gold labels) is kept as `gold_stance`."""
+    from actorstance.model.batch import predict_file
+    quiet_libraries()
+    count = predict_file(model, input, output, batch_size=batch_size, device=device, show_progress=not quiet)
+    typer.echo(f"wrote {count} rows to {output}")
+
+
+@app.command("evaluate")
+@user_errors
+def evaluate_command(
+    model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
+    data: Annotated[str, typer.Argument(help="Labelled JSONL/CSV file or packaged dataset name.")],
+    report_dir: Annotated[Path, typer.Option("--report", help="Folder for metrics.json, report.md and confusion.png.")] = ...,
+    train_data: Annotated[Optional[list[str]], typer.Option("--train", help="Rows to fit the baselines on. Default: the model's own training rows.")] = None,
+    device: Device = "auto", quiet: Quiet = False,
+) -> None:
+    """Score a model on labelled rows beside majority and TF-IDF baselines."""
+    from actorstance.data.readers import load_examples
+    rows = load_examples(data, require_stance=True)
+    train_rows = load_training_data(train_data)[1] if train_data else None
+    quiet_libraries()
+    from actorstance.eval.report import evaluate
+    from actorstance.model.classifier import StanceClassifier
+    classifier = StanceClassifier.from_pretrained(model, device=device)
+    report = evaluate(classifier, rows, train_rows=train_rows, show_progress=not quiet, title=f"Evaluation on {data}")
+    report.save(report_dir)
+    typer.echo(summary_table(report.summary()))
+    typer.echo(f"report written to {report_dir}")
+
+
+@app.command("cross-validate")
+@user_errors
+def cross_validate_command(
+    data: Annotated[Optional[list[str]], typer.Argument(help="Labelled files or packaged dataset names. Default: all shipped labelled data.")] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Number of folds.")] = 5,
+    by: Annotated[str, typer.Option("--by", help="Group rows by doc_id (articles), issue or actor: a group never sits on both sides.")] = "doc_id",
+    report_dir: Annotated[Optional[Path], typer.Option("--report", help="Folder for the pooled report.")] = None,
+    base: Base = None, epochs: Epochs = 5.0, batch_size: BatchSize = 16, lr: LearningRate = 5e-5,
+    seed: Seed = 42, max_length: MaxLength = 128, class_weights: ClassWeights = False,
+    device: Device = "auto", quiet: Quiet = False,
+) -> None:
+    """Grouped K-fold cross-validation of the model and both baselines, pooled out of fold."""
+    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet)
+    _, rows = load_training_data(data)
+    quiet_libraries()
+    from actorstance.training.cross_validate import cross_validate
+    result = cross_validate(rows, config, folds=folds, by=by)
+    if report_dir:
+        result.pooled.save(report_dir)
+    typer.echo(f"{folds}-fold cross-validation grouped by {by}, {len(rows)} rows")
+    typer.echo(summary_table(result.pooled.summary()))
+
+
+def summary_table(summary: dict[str, dict[str, float]]) -> str:
+    lines = [f"{'system':<14} {'macro-F1':>9} {'F_avg':>7} {'accuracy':>9}"]
+    for name, m in summary.items():
+        lines.append(f"{name:<14} {m['macro_f1']:>9.3f} {m['f_avg']:>7.3f} {m['accuracy']:>9.3f}")
+    return "\n".join(lines)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

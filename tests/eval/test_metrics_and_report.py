@@ -1,0 +1,53 @@
+"""Metrics against hand-computed values; baselines; report files; aggregation."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from actorstance import StanceExample, evaluate
+from actorstance.data.schema import Prediction
+from actorstance.eval import MajorityBaseline, TfidfBaseline, classification_metrics
+from actorstance.eval.aggregate import aggregate, format_matrix
+
+
+def test_metrics_by_hand():
+    gold = ["favor", "favor", "against", "against", "none", "none"]
+    pred = ["favor", "against", "against", "against", "none", "favor"]
+    m = classification_metrics(gold, pred, issues=["a", "a", "a", "b", "b", "b"])
+    # favor: P 1/2 R 1/2 F 0.5; against: P 2/3 R 1 F 0.8; none: P 1 R 1/2 F 2/3
+    assert m["accuracy"] == pytest.approx(4 / 6)
+    assert m["f_avg"] == pytest.approx((0.5 + 0.8) / 2)
+    assert m["macro_f1"] == pytest.approx((0.5 + 0.8 + 2 / 3) / 3)
+    assert m["confusion"]["matrix"] == [[1, 1, 0], [0, 2, 0], [1, 0, 1]]
+    assert m["per_issue"]["a"]["n"] == 3
+
+
+def test_baselines(small_rows):
+    assert MajorityBaseline().fit(small_rows[:4]).predict(small_rows[:2]) == ["favor", "favor"]
+    tfidf = TfidfBaseline().fit(small_rows)
+    assert sum(p == r.stance for p, r in zip(tfidf.predict(small_rows), small_rows)) >= 10
+
+
+def test_evaluate_writes_report(seed_model, seed_rows, tmp_path):
+    report = evaluate(seed_model, seed_rows)
+    assert set(report.summary()) == {"model", "majority", "tfidf_logreg"}
+    assert report.train_rows == len(seed_rows)
+    report.save(tmp_path)
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["model"]["n"] == len(seed_rows)
+    assert "| model |" in (tmp_path / "report.md").read_text()
+    assert (tmp_path / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_aggregate_counts_and_labels():
+    rows = [StanceExample(text=f"t{i}", actor=a, issue="x", id=str(i)) for i, a in enumerate(["A", "A", "A", "B", "C", "C"])]
+    labels = ["favor", "favor", "against", "none", "favor", "against"]
+    preds = [Prediction(label, {"favor": 0.8 if label == "favor" else 0.1, "against": 0.8 if label == "against" else 0.1,
+                                "none": 0.1 if label != "none" else 0.8}) for label in labels]
+    cells = {c.actor: c for c in aggregate(rows, labels, preds)}
+    assert cells["A"].label == "favor" and cells["A"].counts == {"favor": 2, "against": 1, "none": 0}
+    assert cells["B"].label == "none" and cells["C"].label == "mixed"
+    assert cells["A"].net == pytest.approx((0.7 + 0.7 - 0.7) / 3)
+    table = format_matrix(list(cells.values()))
+    assert "+2" in table and "[1] x" in table

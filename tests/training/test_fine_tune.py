@@ -1,0 +1,58 @@
+"""Real fine-tuning for a few steps: it learns, it is reproducible, its options work."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from actorstance import InputError, StanceExample, TrainConfig, fine_tune
+from actorstance.errors import ConfigError
+from actorstance.training.fine_tune import class_weights
+
+FAST = dict(epochs=2, batch_size=4, learning_rate=1e-4, show_progress=False)
+
+
+def test_training_is_reproducible_on_cpu(small_rows):
+    first = fine_tune(small_rows, TrainConfig(seed=3, **FAST))
+    second = fine_tune(small_rows, TrainConfig(seed=3, **FAST))
+    other_seed = fine_tune(small_rows, TrainConfig(seed=4, **FAST))
+    p1, p2, p3 = (m.predict_proba(small_rows) for m in (first, second, other_seed))
+    np.testing.assert_array_equal(p1, p2)
+    assert np.abs(p1 - p3).max() > 1e-4
+
+
+def test_training_moves_towards_the_gold_labels(small_rows):
+    from actorstance.model import StanceClassifier
+    from transformers import set_seed
+    set_seed(5)
+    untrained = StanceClassifier.from_backbone(None)
+    trained = fine_tune(small_rows, TrainConfig(seed=5, epochs=6, batch_size=4, learning_rate=2e-4, show_progress=False))
+    gold = np.array([("favor", "against", "none").index(r.stance) for r in small_rows])
+
+    def gold_probability(model):
+        return model.predict_proba(small_rows)[np.arange(len(gold)), gold].mean()
+
+    assert gold_probability(trained) > gold_probability(untrained) + 0.1
+    assert trained.info["training"]["rows"] == len(small_rows)
+    assert trained.info["training"]["train_examples_per_s"] > 0
+
+
+def test_dev_rows_enable_early_stopping_and_best_checkpoint(small_rows, tmp_path):
+    model = fine_tune(small_rows[:9], TrainConfig(seed=1, checkpoint_dir=str(tmp_path / "ckpt"), **FAST), eval_rows=small_rows[9:])
+    assert model.info["training"]["best_dev_macro_f1"] is not None
+    assert any(p.name.startswith("checkpoint-") for p in (tmp_path / "ckpt").iterdir())
+
+
+def test_class_weighted_loss(small_rows):
+    skewed = small_rows + [StanceExample(text=f"Ana Silva toured plant {i}.", actor="Ana Silva", issue="carbon tax", stance="none") for i in range(6)]
+    weights = class_weights(skewed)
+    assert weights[2] < weights[0] and torch.isclose(weights.mean(), torch.tensor(1.0), atol=0.2)
+    model = fine_tune(skewed, TrainConfig(seed=1, class_weighted_loss=True, epochs=1, batch_size=8, show_progress=False))
+    assert model.predict_proba(skewed).shape == (len(skewed), 3)
+
+
+def test_unlabelled_rows_and_bad_config_are_refused(small_rows):
+    with pytest.raises(InputError, match="has stance None"):
+        fine_tune(small_rows + [StanceExample(text="x", actor="y", issue="z")], TrainConfig(**FAST))
+    with pytest.raises(ConfigError, match="epochs must be positive"):
+        TrainConfig(epochs=0)

@@ -1,0 +1,50 @@
+"""TrainConfig: every knob of a fine-tuning run, as one typed dataclass (the CLI builds the same)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from actorstance.errors import ConfigError
+
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+
+
+@dataclass
+class TrainConfig:
+    """Defaults suit a few hundred to a few thousand rows on a laptop CPU.
+
+    base_model: a Hugging Face encoder (local folder or hub name); None is all-MiniLM-L6-v2.
+    precision: "auto" uses bf16 (or fp16) autocast on a CUDA GPU and fp32 elsewhere.
+    early_stopping_patience: epochs without a dev macro-F1 gain before stopping (with dev rows).
+    checkpoint_dir: where the Trainer keeps checkpoints; None uses a temporary folder.
+    """
+
+    base_model: str | None = None
+    epochs: float = 5.0
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    max_length: int = 128
+    seed: int = 42
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    class_weighted_loss: bool = False
+    early_stopping_patience: int = 2
+    group_by_length: bool = True
+    device: str = "auto"
+    precision: str = "auto"
+    checkpoint_dir: str | None = None
+    show_progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.epochs <= 0:
+            raise ConfigError(f"epochs must be positive, got {self.epochs}")
+        if self.batch_size < 1:
+            raise ConfigError(f"batch size must be at least 1, got {self.batch_size}")
+        if not 0 < self.learning_rate < 1:
+            raise ConfigError(f"learning rate must be between 0 and 1, got {self.learning_rate}")
+        if not 8 <= self.max_length <= 8192:
+            raise ConfigError(f"max length must be between 8 and 8192 tokens, got {self.max_length}")
+        if self.precision not in PRECISIONS:
+            raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)

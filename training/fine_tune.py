@@ -1,0 +1,133 @@
+"""fine_tune: labelled rows in, a trained StanceClassifier out, on the transformers Trainer."""
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+import torch
+from datasets import Dataset
+from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
+
+from actorstance.data.schema import LABELS, StanceExample
+from actorstance.errors import InputError
+from actorstance.eval.metrics import macro_f1
+from actorstance.model.classifier import StanceClassifier
+
+from .config import TrainConfig
+
+LABEL_ID = {label: i for i, label in enumerate(LABELS)}
+
+
+def to_dataset(model: StanceClassifier, rows: Sequence[StanceExample]) -> Dataset:
+    """Tokenised rows with integer labels, in `LABELS` order (never alphabetical)."""
+    encoded = model.encode(rows)
+    encoded["labels"] = [LABEL_ID[r.stance] for r in rows]
+    return Dataset.from_dict(encoded)
+
+
+def class_weights(rows: Sequence[StanceExample]) -> torch.Tensor:
+    """Inverse-frequency weights, normalised to mean 1; a label absent from training gets 1."""
+    counts = Counter(r.stance for r in rows)
+    weights = [len(rows) / (len(LABELS) * counts[label]) if counts[label] else 1.0 for label in LABELS]
+    return torch.tensor(weights, dtype=torch.float32)
+
+
+def weighted_loss(weights: torch.Tensor):
+    def compute_loss(outputs, labels, num_items_in_batch=None):
+        logits = outputs["logits"] if isinstance(outputs, dict) else outputs[0]
+        loss = torch.nn.functional.cross_entropy(logits.float(), labels, weight=weights.to(logits.device), reduction="sum")
+        denominator = weights.to(logits.device)[labels].sum()
+        return loss / denominator
+    return compute_loss
+
+
+def compute_metrics(eval_prediction) -> dict[str, float]:
+    logits, labels = eval_prediction.predictions, eval_prediction.label_ids
+    predicted = [LABELS[i] for i in np.asarray(logits).argmax(-1)]
+    gold = [LABELS[i] for i in labels]
+    return {"macro_f1": macro_f1(gold, predicted)}
+
+
+def precision_flags(config: TrainConfig, device: torch.device) -> dict[str, bool]:
+    """bf16 where the GPU supports it, else fp16 on CUDA; fp32 on CPU and MPS unless asked."""
+    if config.precision == "fp32" or device.type != "cuda":
+        return {}
+    if config.precision == "bf16" or (config.precision == "auto" and torch.cuda.is_bf16_supported()):
+        return {"bf16": True}
+    return {"fp16": True}
+
+
+def check_rows(rows: Sequence[StanceExample], what: str) -> None:
+    if not rows:
+        raise InputError(what, "no rows")
+    for i, row in enumerate(rows, 1):
+        if row.stance not in LABELS:
+            raise InputError(what, f"row {i} ({row.id or row.text[:40]!r}) has stance {row.stance!r}; "
+                             f"training needs one of {', '.join(LABELS)}", field="stance")
+
+
+def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = None,
+              eval_rows: Sequence[StanceExample] | None = None) -> StanceClassifier:
+    """Fine-tune the backbone on labelled rows. With `eval_rows`, keep the best epoch by dev
+    macro-F1 and stop early. The same seed and data on CPU give the same model."""
+    config = config or TrainConfig()
+    check_rows(train_rows, "training data")
+    if eval_rows:
+        check_rows(eval_rows, "evaluation data")
+    set_seed(config.seed)
+    classifier = StanceClassifier.from_backbone(config.base_model, max_length=config.max_length, device=config.device)
+    device = classifier.device
+    with tempfile.TemporaryDirectory(prefix="actorstance-ckpt-") as tmp:
+        args = TrainingArguments(
+            output_dir=config.checkpoint_dir or tmp,
+            num_train_epochs=config.epochs,
+            per_device_train_batch_size=config.batch_size,
+            per_device_eval_batch_size=max(32, config.batch_size),
+            learning_rate=config.learning_rate,
+            weight_decay=config.weight_decay,
+            warmup_steps=config.warmup_ratio,
+            lr_scheduler_type="linear",
+            seed=config.seed,
+            data_seed=config.seed,
+            eval_strategy="epoch" if eval_rows else "no",
+            save_strategy="epoch",
+            save_total_limit=1,
+            load_best_model_at_end=bool(eval_rows),
+            metric_for_best_model="macro_f1" if eval_rows else None,
+            greater_is_better=True,
+            logging_strategy="epoch",
+            report_to="none",
+            use_cpu=device.type == "cpu",
+            train_sampling_strategy="group_by_length" if config.group_by_length else "random",
+            disable_tqdm=not config.show_progress,
+            dataloader_num_workers=0,
+            optim="adamw_torch_fused" if device.type in ("cpu", "cuda") else "adamw_torch",
+            **precision_flags(config, device),
+        )
+        trainer = Trainer(
+            model=classifier.model,
+            args=args,
+            train_dataset=to_dataset(classifier, train_rows),
+            eval_dataset=to_dataset(classifier, eval_rows) if eval_rows else None,
+            processing_class=classifier.tokenizer,
+            compute_metrics=compute_metrics if eval_rows else None,
+            compute_loss_func=weighted_loss(class_weights(train_rows)) if config.class_weighted_loss else None,
+            callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if eval_rows else [],
+        )
+        result = trainer.train()
+        best = trainer.state.best_metric
+    classifier.model = trainer.model
+    classifier.model.to(device)
+    classifier.model.eval()
+    classifier.training_rows = list(train_rows)
+    classifier.info["training"] = {
+        "rows": len(train_rows),
+        "label_counts": {label: sum(r.stance == label for r in train_rows) for label in LABELS},
+        "config": config.to_dict(),
+        "train_runtime_s": round(result.metrics.get("train_runtime", 0.0), 2),
+        "train_examples_per_s": round(result.metrics.get("train_samples_per_second", 0.0), 2),
+        "best_dev_macro_f1": best,
+    }
+    return classifier
