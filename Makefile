@@ -11,7 +11,7 @@ RUN_ENV := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_VERBOSITY=error \
 	HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false
 DEMO_DIR ?= runs/demo
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench bench-quality clean
 
 setup: $(VENV)/.installed
 
@@ -33,3 +33,6 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) runs build *.egg-info
+
+bench-quality: setup
+	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.quality

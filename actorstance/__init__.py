@@ -22,6 +22,7 @@ _EXPORTS = {
     "cross_validate": "actorstance.training.cross_validate",
     "evaluate": "actorstance.eval.report",
     "Report": "actorstance.eval.report",
+    "analyze_articles": "actorstance.eval.analyze",
     "ActorstanceError": "actorstance.errors",
     "InputError": "actorstance.errors",
     "ModelFolderError": "actorstance.errors",
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from actorstance.data.schema import LABELS, Prediction, StanceExample
     from actorstance.data.writers import write_examples
     from actorstance.errors import ActorstanceError, InputError, ModelFolderError
+    from actorstance.eval.analyze import analyze_articles
     from actorstance.eval.report import Report, evaluate
     from actorstance.model.classifier import StanceClassifier
     from actorstance.training.config import TrainConfig

@@ -170,6 +170,74 @@ def cross_validate_command(
     typer.echo(summary_table(result.pooled.summary()))
 
 
+@app.command()
+@user_errors
+def analyze(
+    model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
+    articles: Annotated[list[Path], typer.Argument(help="Articles: .txt files (one article each), or JSONL/CSV with a text field per article.")],
+    issues: Annotated[str, typer.Option("--issues", help="Issues: a .txt file (one per line) or a labelled dataset whose issues to use.")] = ...,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for rows.jsonl, stances.csv/json, heatmap.png, network.graphml.")] = ...,
+    aliases: Annotated[Optional[Path], typer.Option("--aliases", help="JSON alias table extending the shipped one.")] = None,
+    min_evidence: Annotated[int, typer.Option("--min-evidence", min=1, help="Positioned rows a cell needs before it is labelled favor or against.")] = 1,
+    device: Device = "auto", quiet: Quiet = False,
+) -> None:
+    """Map who stands where: segment articles, find actors, score them on every issue, aggregate."""
+    from actorstance.data.articles import read_articles
+    from actorstance.eval.analyze import analyze_articles, read_issues
+    from actorstance.eval.aggregate import format_matrix
+    from actorstance.data.mentions import AliasTable
+    article_list = read_articles(articles)
+    issue_list = read_issues(issues)
+    table = AliasTable.load(aliases)
+    quiet_libraries()
+    from actorstance.model.classifier import StanceClassifier
+    classifier = StanceClassifier.from_pretrained(model, device=device)
+    result = analyze_articles(classifier, article_list, issue_list, table, min_evidence, show_progress=not quiet)
+    result.save(output)
+    typer.echo(f"{result.articles} articles, {result.sentences} sentences, {len(result.rows)} scored rows, "
+               f"{len(result.cells)} actor-issue pairs")
+    if result.cells:
+        typer.echo(format_matrix(result.cells))
+    typer.echo(f"outputs in {output}")
+
+
+data_app = typer.Typer(help="Inspect and convert labelled data.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("convert")
+@user_errors
+def data_convert(
+    src: Annotated[Path, typer.Argument(help="The dataset's uniform JSONL file, or its folder (as in shared/datasets).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="semeval2016, emergent, vast, debatenet or dna.")] = ...,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl or .csv of actorstance rows.")] = ...,
+    split: Annotated[Optional[str], typer.Option("--split", help="Keep one split only (train, dev, test...).")] = None,
+) -> None:
+    """Convert a public stance dataset into actorstance rows."""
+    from actorstance.data.converters import convert
+    from actorstance.data.writers import write_examples
+    rows = convert(format, src, split=split)
+    write_examples(rows, output)
+    typer.echo(f"wrote {len(rows)} rows to {output}")
+
+
+@data_app.command("stats")
+@user_errors
+def data_stats(
+    files: Annotated[list[str], typer.Argument(help="JSONL/CSV files or packaged dataset names.")],
+    top: Annotated[int, typer.Option("--top", help="How many issues, actors and docs to list.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every count as JSON.")] = False,
+) -> None:
+    """Counts per label, issue, actor and document."""
+    import json as json_module
+
+    from actorstance.data.readers import load_examples
+    from actorstance.data.stats import dataset_stats, format_stats
+    rows = [r for f in files for r in load_examples(f)]
+    stats = dataset_stats(rows)
+    typer.echo(json_module.dumps(stats, indent=2, ensure_ascii=False) if as_json else format_stats(stats, top))
+
+
 def summary_table(summary: dict[str, dict[str, float]]) -> str:
     lines = [f"{'system':<14} {'macro-F1':>9} {'F_avg':>7} {'accuracy':>9}"]
     for name, m in summary.items():

@@ -17,8 +17,6 @@ import pytest  # noqa: E402
 
 from actorstance import StanceExample, TrainConfig, fine_tune, load_examples  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-
 
 @pytest.fixture(scope="session")
 def seed_rows() -> list[StanceExample]:

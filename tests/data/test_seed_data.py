@@ -6,7 +6,9 @@ from collections import Counter
 
 import pytest
 
-from conftest import SHARED
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"  # beside the repository, as on the project machines
 
 SEEDS = SHARED / "seeds"
 

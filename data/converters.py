@@ -1,0 +1,80 @@
+"""Convert the public stance datasets (their uniform JSONL releases, as in shared/datasets) into
+`StanceExample` rows, so they can be trained on, evaluated against and benchmarked.
+
+Each format says who the actor is where the data has none (the anonymous tweeter, the outlet, the
+commenter) and which field groups rows into documents, so grouped splits stay honest.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from actorstance.errors import InputError
+
+from .readers import resolve_path
+from .schema import LABELS, StanceExample
+
+
+@dataclass(frozen=True)
+class DatasetFormat:
+    name: str
+    file_name: str
+    default_actor: str | None
+    doc_field: str | None
+    source: str
+
+
+FORMATS: dict[str, DatasetFormat] = {f.name: f for f in (
+    DatasetFormat("semeval2016", "semeval2016_task6.jsonl", "the author", None, "SemEval-2016 Task 6"),
+    DatasetFormat("emergent", "emergent.jsonl", "the article", "claim_id", "Emergent (Ferreira and Vlachos 2016)"),
+    DatasetFormat("vast", "vast_partial.jsonl", "the commenter", None, "VAST (Allaway and McKeown 2020)"),
+    DatasetFormat("debatenet", "debatenet_mig15.jsonl", None, "doc_id", "DEbateNet-mig15 (Lapesa et al. 2020)"),
+    DatasetFormat("dna", "dna_sample.jsonl", None, "document_id", "Discourse Network Analyzer sample"),
+)}
+
+
+def source_file(fmt: DatasetFormat, src: str | Path) -> Path:
+    """The dataset's JSONL: `src` itself, or `src/<file_name>` when `src` is its folder."""
+    path = Path(src)
+    if path.is_dir():
+        path = path / fmt.file_name
+    return resolve_path(path)
+
+
+def convert(format_name: str, src: str | Path, split: str | None = None) -> list[StanceExample]:
+    """Rows of one public dataset, optionally only one split (e.g. "train", "test")."""
+    try:
+        fmt = FORMATS[format_name]
+    except KeyError:
+        raise InputError(src, f"unknown format '{format_name}' (choose one of: {', '.join(FORMATS)})") from None
+    path = source_file(fmt, src)
+    rows: list[StanceExample] = []
+    splits_seen: set[str] = set()
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(path, f"broken JSON ({exc.msg})", line=number) from None
+            for name in ("text", "target", "stance"):
+                if not str(record.get(name) or "").strip():
+                    raise InputError(path, f"missing required field for the {fmt.name} format", line=number, field=name)
+            if record["stance"] not in LABELS:
+                raise InputError(path, f"unknown stance '{record['stance']}'", line=number, field="stance")
+            splits_seen.add(str(record.get("split")))
+            if split is not None and record.get("split") != split:
+                continue
+            actor = record.get("actor") or fmt.default_actor
+            if not actor:
+                raise InputError(path, f"the {fmt.name} format needs an actor on every row", line=number, field="actor")
+            doc = record.get(fmt.doc_field) if fmt.doc_field else None
+            rows.append(StanceExample(
+                text=record["text"], actor=actor, issue=record["target"], stance=record["stance"],
+                doc_id=str(doc) if doc is not None else None, id=str(record.get("id") or f"{fmt.name}-{number}"),
+                source=fmt.source))
+    if split is not None and not rows:
+        raise InputError(path, f"no rows in split '{split}' (splits here: {', '.join(sorted(splits_seen))})")
+    return rows

@@ -1,0 +1,66 @@
+"""Quality gates on every labelled dataset shipped with the package."""
+from __future__ import annotations
+
+import pytest
+
+from actorstance import load_examples
+from actorstance.data import packaged_datasets
+from actorstance.data.quality import duplicate_keys, label_shares, missing_mentions, near_duplicate_sentences
+
+
+@pytest.fixture(scope="module", params=packaged_datasets())
+def dataset(request):
+    return request.param, load_examples(request.param, require_stance=True)
+
+
+def test_schema_and_uniqueness(dataset):
+    name, rows = dataset
+    assert not duplicate_keys(rows), f"{name}: repeated (text, actor, issue)"
+    ids = [r.id for r in rows]
+    assert all(ids) and len(set(ids)) == len(ids), f"{name}: ids must be present and unique"
+    assert all(r.doc_id for r in rows), f"{name}: every row needs a doc_id"
+
+
+def test_mentions_are_found(dataset):
+    name, rows = dataset
+    assert all(r.mention for r in rows), f"{name}: every row needs a mention"
+    assert not missing_mentions(rows), f"{name}: mentions not in text or context: {missing_mentions(rows)[:3]}"
+
+
+def test_label_balance(dataset):
+    name, rows = dataset
+    shares = label_shares(rows)
+    assert all(0.15 <= s <= 0.6 for s in shares.values()), f"{name}: label shares {shares}"
+
+
+def test_sentences_are_distinct(dataset):
+    name, rows = dataset
+    sentences = {r.text for r in rows}
+    assert len(sentences) / len(rows) >= 0.25, f"{name}: too few distinct sentences per row"
+    if name == "seed_articles":
+        return  # real articles: their sentences are what they are
+    pairs = near_duplicate_sentences(list(sentences))
+    assert not pairs, f"{name}: {len(pairs)} near-duplicate sentence pairs, e.g. {pairs[:2]}"
+
+
+def test_near_duplicate_check_catches_templates():
+    sentences = ["Ana Silva said on Monday that the carbon tax must pass this year.",
+                 "Tom Berg said on Monday that the carbon tax must pass this year.",
+                 "Berlin hosted a football match on Sunday."]
+    pairs = near_duplicate_sentences(sentences)
+    assert len(pairs) == 1 and pairs[0][2] >= 0.6
+
+
+def test_news_corpus_breadth():
+    if "news_corpus" not in packaged_datasets():
+        pytest.skip("news_corpus not shipped yet")
+    rows = load_examples("news_corpus", require_stance=True)
+    assert len(rows) >= 2500
+    assert len({r.issue for r in rows}) >= 120
+    assert len({r.actor for r in rows}) >= 250
+    assert 0.22 <= label_shares(rows)["none"] <= 0.38
+    docs = {}
+    for r in rows:
+        docs.setdefault(r.doc_id, set()).add(r.text)
+    assert all(3 <= len(s) <= 10 for s in docs.values())
+    assert sum(1 for r in rows if r.context) / len(rows) >= 0.7
