@@ -55,7 +55,7 @@ class AliasTable:
         compiled = []
         for alias, actor in pairs:
             flags = 0 if (kind == "names" and " " not in alias) else re.IGNORECASE
-            compiled.append((re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", flags), actor))
+            compiled.append((re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)", flags), actor))
         return compiled
 
 

@@ -71,6 +71,7 @@ def test_train_predict_evaluate(tmp_path, small_rows):
     (lambda p: ["evaluate", p, "seed_articles", "--report", p / "r"], "not an actorstance model"),
 ])
 def test_user_errors_are_one_line_without_traceback(tmp_path, make_args, words):
+    (tmp_path / "in.jsonl").write_text('{"text": "a", "actor": "b", "issue": "c"}\n')
     (tmp_path / "bad.jsonl").write_text('{"text": "a", "actor": "b", "issue": "c", "stance": "none"}\n'
                                         '{"text": "a", "actor": "b", "issue": "c", "stance": "pro"}\n')
     result = run(*make_args(tmp_path))

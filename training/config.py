@@ -16,6 +16,7 @@ class TrainConfig:
     precision: "auto" uses bf16 (or fp16) autocast on a CUDA GPU and fp32 elsewhere.
     early_stopping_patience: epochs without a dev macro-F1 gain before stopping (with dev rows).
     checkpoint_dir: where the Trainer keeps checkpoints; None uses a temporary folder.
+    max_steps: stop after this many optimiser steps (overrides epochs; for benchmarks and smoke runs).
     """
 
     base_model: str | None = None
@@ -32,6 +33,7 @@ class TrainConfig:
     device: str = "auto"
     precision: str = "auto"
     checkpoint_dir: str | None = None
+    max_steps: int | None = None
     show_progress: bool = True
 
     def __post_init__(self) -> None:

@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 import torch
 from datasets import Dataset
-from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
+from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments, set_seed
 
 from actorstance.data.schema import LABELS, StanceExample
 from actorstance.errors import InputError
@@ -83,6 +83,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
         args = TrainingArguments(
             output_dir=config.checkpoint_dir or tmp,
             num_train_epochs=config.epochs,
+            max_steps=config.max_steps or -1,
             per_device_train_batch_size=config.batch_size,
             per_device_eval_batch_size=max(32, config.batch_size),
             learning_rate=config.learning_rate,
@@ -97,7 +98,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
             load_best_model_at_end=bool(eval_rows),
             metric_for_best_model="macro_f1" if eval_rows else None,
             greater_is_better=True,
-            logging_strategy="epoch",
+            logging_strategy="epoch" if config.show_progress else "no",
             report_to="none",
             use_cpu=device.type == "cpu",
             train_sampling_strategy="group_by_length" if config.group_by_length else "random",
@@ -116,6 +117,8 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
             compute_loss_func=weighted_loss(class_weights(train_rows)) if config.class_weighted_loss else None,
             callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if eval_rows else [],
         )
+        if not config.show_progress:
+            trainer.remove_callback(PrinterCallback)
         result = trainer.train()
         best = trainer.state.best_metric
     classifier.model = trainer.model
