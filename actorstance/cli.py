@@ -14,6 +14,9 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from actorstance.errors import ActorstanceError
+from actorstance.training.config import TrainConfig
+
+DEFAULTS = TrainConfig()
 
 app = typer.Typer(help="Who takes which side on which issue: train, evaluate and run stance models on news.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -57,7 +60,6 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 
 
 def train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet, **extra):
-    from actorstance.training.config import TrainConfig
     return TrainConfig(base_model=base, epochs=epochs, batch_size=batch_size, learning_rate=lr, seed=seed,
                        max_length=max_length, class_weighted_loss=class_weights, device=device,
                        show_progress=not quiet, **extra)
@@ -79,8 +81,9 @@ def train(
     data: Annotated[Optional[list[str]], typer.Argument(help="Labelled JSONL/CSV files or packaged dataset names. Default: all shipped labelled data.")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the trained model.")] = ...,
     eval_data: Annotated[Optional[str], typer.Option("--eval", help="Labelled dev data: early stopping on its macro-F1 and a report in OUTPUT/evaluation.")] = None,
-    base: Base = None, epochs: Epochs = 5.0, batch_size: BatchSize = 16, lr: LearningRate = 5e-5,
-    seed: Seed = 42, max_length: MaxLength = 128, class_weights: ClassWeights = False,
+    base: Base = None, epochs: Epochs = DEFAULTS.epochs, batch_size: BatchSize = DEFAULTS.batch_size,
+    lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
+    class_weights: ClassWeights = DEFAULTS.class_weighted_loss,
     device: Device = "auto", quiet: Quiet = False,
 ) -> None:
     """Fine-tune a stance model on labelled rows and save it as a Hugging Face folder."""
@@ -154,8 +157,9 @@ def cross_validate_command(
     folds: Annotated[int, typer.Option("--folds", min=2, help="Number of folds.")] = 5,
     by: Annotated[str, typer.Option("--by", help="Group rows by doc_id (articles), issue or actor: a group never sits on both sides.")] = "doc_id",
     report_dir: Annotated[Optional[Path], typer.Option("--report", help="Folder for the pooled report.")] = None,
-    base: Base = None, epochs: Epochs = 5.0, batch_size: BatchSize = 16, lr: LearningRate = 5e-5,
-    seed: Seed = 42, max_length: MaxLength = 128, class_weights: ClassWeights = False,
+    base: Base = None, epochs: Epochs = DEFAULTS.epochs, batch_size: BatchSize = DEFAULTS.batch_size,
+    lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
+    class_weights: ClassWeights = DEFAULTS.class_weighted_loss,
     device: Device = "auto", quiet: Quiet = False,
 ) -> None:
     """Grouped K-fold cross-validation of the model and both baselines, pooled out of fold."""

@@ -6,13 +6,12 @@ commenter) and which field groups rows into documents, so grouped splits stay ho
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from actorstance.errors import InputError
 
-from .readers import resolve_path
+from .readers import read_records, resolve_path
 from .schema import LABELS, StanceExample
 
 
@@ -51,30 +50,24 @@ def convert(format_name: str, src: str | Path, split: str | None = None) -> list
     path = source_file(fmt, src)
     rows: list[StanceExample] = []
     splits_seen: set[str] = set()
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(path, f"broken JSON ({exc.msg})", line=number) from None
-            for name in ("text", "target", "stance"):
-                if not str(record.get(name) or "").strip():
-                    raise InputError(path, f"missing required field for the {fmt.name} format", line=number, field=name)
-            if record["stance"] not in LABELS:
-                raise InputError(path, f"unknown stance '{record['stance']}'", line=number, field="stance")
-            splits_seen.add(str(record.get("split")))
-            if split is not None and record.get("split") != split:
-                continue
-            actor = record.get("actor") or fmt.default_actor
-            if not actor:
-                raise InputError(path, f"the {fmt.name} format needs an actor on every row", line=number, field="actor")
-            doc = record.get(fmt.doc_field) if fmt.doc_field else None
-            rows.append(StanceExample(
-                text=record["text"], actor=actor, issue=record["target"], stance=record["stance"],
-                doc_id=str(doc) if doc is not None else None, id=str(record.get("id") or f"{fmt.name}-{number}"),
-                source=fmt.source))
+    for record in read_records(path):
+        fields, number = record.fields, record.line
+        for name in ("text", "target", "stance"):
+            if not str(fields.get(name) or "").strip():
+                raise InputError(path, f"missing required field for the {fmt.name} format", line=number, field=name)
+        if fields["stance"] not in LABELS:
+            raise InputError(path, f"unknown stance '{fields['stance']}'", line=number, field="stance")
+        splits_seen.add(str(fields.get("split")))
+        if split is not None and fields.get("split") != split:
+            continue
+        actor = fields.get("actor") or fmt.default_actor
+        if not actor:
+            raise InputError(path, f"the {fmt.name} format needs an actor on every row", line=number, field="actor")
+        doc = fields.get(fmt.doc_field) if fmt.doc_field else None
+        rows.append(StanceExample(
+            text=fields["text"], actor=actor, issue=fields["target"], stance=fields["stance"],
+            doc_id=str(doc) if doc is not None else None, id=str(fields.get("id") or f"{fmt.name}-{number}"),
+            source=fmt.source))
     if split is not None and not rows:
         raise InputError(path, f"no rows in split '{split}' (splits here: {', '.join(sorted(splits_seen))})")
     return rows

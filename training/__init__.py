@@ -1,6 +1,19 @@
-"""Fine-tuning and cross-validation."""
-from .config import TrainConfig
-from .cross_validate import CrossValidation, cross_validate
-from .fine_tune import fine_tune
+"""Fine-tuning and cross-validation. Exports resolve lazily so `TrainConfig` (used by the CLI to
+show its defaults) does not import torch."""
+from __future__ import annotations
 
-__all__ = ["CrossValidation", "TrainConfig", "cross_validate", "fine_tune"]
+import importlib
+
+_EXPORTS = {
+    "TrainConfig": "actorstance.training.config",
+    "fine_tune": "actorstance.training.fine_tune",
+    "cross_validate": "actorstance.training.cross_validate",
+    "CrossValidation": "actorstance.training.cross_validate",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'actorstance.training' has no attribute {name!r}")

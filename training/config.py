@@ -16,13 +16,16 @@ class TrainConfig:
     precision: "auto" uses bf16 (or fp16) autocast on a CUDA GPU and fp32 elsewhere.
     early_stopping_patience: epochs without a dev macro-F1 gain before stopping (with dev rows).
     checkpoint_dir: where the Trainer keeps checkpoints; None uses a temporary folder.
+    negative_share: share of rows that spawn a swapped-issue or swapped-actor `none` copy
+        (training/augment.py); 0 turns it off.
+    mention_dropout: share of rows trained without their mention brackets.
     max_steps: stop after this many optimiser steps (overrides epochs; for benchmarks and smoke runs).
     """
 
     base_model: str | None = None
     epochs: float = 5.0
     batch_size: int = 16
-    learning_rate: float = 5e-5
+    learning_rate: float = 1e-4
     max_length: int = 128
     seed: int = 42
     weight_decay: float = 0.01
@@ -30,6 +33,8 @@ class TrainConfig:
     class_weighted_loss: bool = False
     early_stopping_patience: int = 2
     group_by_length: bool = True
+    negative_share: float = 0.5
+    mention_dropout: float = 0.15
     device: str = "auto"
     precision: str = "auto"
     checkpoint_dir: str | None = None
@@ -45,6 +50,8 @@ class TrainConfig:
             raise ConfigError(f"learning rate must be between 0 and 1, got {self.learning_rate}")
         if not 8 <= self.max_length <= 8192:
             raise ConfigError(f"max length must be between 8 and 8192 tokens, got {self.max_length}")
+        if not (0 <= self.negative_share <= 1 and 0 <= self.mention_dropout <= 1):
+            raise ConfigError("negative_share and mention_dropout must be between 0 and 1")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision}")
 

@@ -15,6 +15,7 @@ from actorstance.errors import InputError
 from actorstance.eval.metrics import macro_f1
 from actorstance.model.classifier import StanceClassifier
 
+from .augment import augment
 from .config import TrainConfig
 
 LABEL_ID = {label: i for i, label in enumerate(LABELS)}
@@ -76,6 +77,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
     check_rows(train_rows, "training data")
     if eval_rows:
         check_rows(eval_rows, "evaluation data")
+    augmented = augment(train_rows, config.negative_share, config.mention_dropout, config.seed)
     set_seed(config.seed)
     classifier = StanceClassifier.from_backbone(config.base_model, max_length=config.max_length, device=config.device)
     device = classifier.device
@@ -110,11 +112,11 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
         trainer = Trainer(
             model=classifier.model,
             args=args,
-            train_dataset=to_dataset(classifier, train_rows),
+            train_dataset=to_dataset(classifier, augmented),
             eval_dataset=to_dataset(classifier, eval_rows) if eval_rows else None,
             processing_class=classifier.tokenizer,
             compute_metrics=compute_metrics if eval_rows else None,
-            compute_loss_func=weighted_loss(class_weights(train_rows)) if config.class_weighted_loss else None,
+            compute_loss_func=weighted_loss(class_weights(augmented)) if config.class_weighted_loss else None,
             callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if eval_rows else [],
         )
         if not config.show_progress:
@@ -127,6 +129,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
     classifier.training_rows = list(train_rows)
     classifier.info["training"] = {
         "rows": len(train_rows),
+        "rows_with_augmentation": len(augmented),
         "label_counts": {label: sum(r.stance == label for r in train_rows) for label in LABELS},
         "config": config.to_dict(),
         "train_runtime_s": round(result.metrics.get("train_runtime", 0.0), 2),

@@ -49,18 +49,3 @@ def test_near_duplicate_check_catches_templates():
                  "Berlin hosted a football match on Sunday."]
     pairs = near_duplicate_sentences(sentences)
     assert len(pairs) == 1 and pairs[0][2] >= 0.6
-
-
-def test_news_corpus_breadth():
-    if "news_corpus" not in packaged_datasets():
-        pytest.skip("news_corpus not shipped yet")
-    rows = load_examples("news_corpus", require_stance=True)
-    assert len(rows) >= 2500
-    assert len({r.issue for r in rows}) >= 120
-    assert len({r.actor for r in rows}) >= 250
-    assert 0.22 <= label_shares(rows)["none"] <= 0.38
-    docs = {}
-    for r in rows:
-        docs.setdefault(r.doc_id, set()).add(r.text)
-    assert all(3 <= len(s) <= 10 for s in docs.values())
-    assert sum(1 for r in rows if r.context) / len(rows) >= 0.7
