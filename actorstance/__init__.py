@@ -18,8 +18,8 @@ _EXPORTS = {
     "write_examples": "actorstance.data.writers",
     "StanceClassifier": "actorstance.model.classifier",
     "TrainConfig": "actorstance.training.config",
-    "fine_tune": "actorstance.training.fine_tune",
-    "cross_validate": "actorstance.training.cross_validate",
+    "fine_tune": "actorstance.training.trainer",
+    "cross_validate": "actorstance.training.crossval",
     "evaluate": "actorstance.eval.report",
     "Report": "actorstance.eval.report",
     "analyze_articles": "actorstance.eval.analyze",
@@ -52,5 +52,5 @@ if TYPE_CHECKING:
     from actorstance.eval.report import Report, evaluate
     from actorstance.model.classifier import StanceClassifier
     from actorstance.training.config import TrainConfig
-    from actorstance.training.cross_validate import cross_validate
-    from actorstance.training.fine_tune import fine_tune
+    from actorstance.training.crossval import cross_validate
+    from actorstance.training.trainer import fine_tune

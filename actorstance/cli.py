@@ -95,7 +95,7 @@ def train(
         eval_rows = load_examples(eval_data, require_stance=True)
     quiet_libraries()
     from actorstance.eval.report import evaluate
-    from actorstance.training.fine_tune import fine_tune
+    from actorstance.training.trainer import fine_tune
     typer.echo(f"training on {len(rows)} rows from {', '.join(map(str, sources))}", err=True)
     model = fine_tune(rows, config, eval_rows=eval_rows)
     model.info["training"]["data"] = [str(s) for s in sources]
@@ -166,7 +166,7 @@ def cross_validate_command(
     config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet)
     _, rows = load_training_data(data)
     quiet_libraries()
-    from actorstance.training.cross_validate import cross_validate
+    from actorstance.training.crossval import cross_validate
     result = cross_validate(rows, config, folds=folds, by=by)
     if report_dir:
         result.pooled.save(report_dir)

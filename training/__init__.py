@@ -6,9 +6,9 @@ import importlib
 
 _EXPORTS = {
     "TrainConfig": "actorstance.training.config",
-    "fine_tune": "actorstance.training.fine_tune",
-    "cross_validate": "actorstance.training.cross_validate",
-    "CrossValidation": "actorstance.training.cross_validate",
+    "fine_tune": "actorstance.training.trainer",
+    "cross_validate": "actorstance.training.crossval",
+    "CrossValidation": "actorstance.training.crossval",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -7,7 +7,7 @@ import torch
 
 from actorstance import InputError, StanceExample, TrainConfig, fine_tune
 from actorstance.errors import ConfigError
-from actorstance.training.fine_tune import class_weights
+from actorstance.training.trainer import class_weights
 
 FAST = dict(epochs=2, batch_size=4, learning_rate=1e-4, show_progress=False)
 
@@ -57,3 +57,11 @@ def test_unlabelled_rows_and_bad_config_are_refused(small_rows):
         fine_tune(small_rows + [StanceExample(text="x", actor="y", issue="z")], TrainConfig(**FAST))
     with pytest.raises(ConfigError, match="epochs must be positive"):
         TrainConfig(epochs=0)
+
+
+def test_package_exports_are_the_functions_even_after_submodule_imports():
+    import importlib
+    import actorstance.training as training
+    for module in ("trainer", "crossval", "config"):
+        importlib.import_module(f"actorstance.training.{module}")
+    assert callable(training.fine_tune) and callable(training.cross_validate) and isinstance(training.TrainConfig, type)

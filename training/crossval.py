@@ -12,7 +12,7 @@ from actorstance.eval.baselines import baseline_predictions
 from actorstance.eval.report import Report, build_report
 
 from .config import TrainConfig
-from .fine_tune import fine_tune
+from .trainer import fine_tune
 
 
 @dataclass
