@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Callable, Optional
 
@@ -22,29 +25,43 @@ app = typer.Typer(help="Who takes which side on which issue: train, evaluate and
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 
 
-def quiet_libraries() -> None:
+def quiet_libraries(import_transformers: bool = True) -> None:
     """Keep transformers' load reports and download bars out of the user's terminal."""
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if not import_transformers:
+        return
     from transformers.utils import logging as hf_logging
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
 
 
-def user_errors(command: Callable) -> Callable:
-    """Turn an ActorstanceError into one line on stderr and exit code 1; Ctrl-C into exit 130."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ActorstanceError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            typer.echo("interrupted: nothing was written", err=True)
-            raise typer.Exit(130) from None
-    return wrapper
+def user_errors(command: Callable | None = None, *, interrupted: str = "interrupted: nothing was written") -> Callable:
+    """Turn an ActorstanceError into one line on stderr and exit code 1; Ctrl-C or SIGTERM into
+    the `interrupted` line and exit code 130."""
+    def decorate(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def wrapper(*args, **kwargs):
+            try:
+                return command(*args, **kwargs)
+            except ActorstanceError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(1) from None
+            except KeyboardInterrupt:
+                typer.echo(interrupted, err=True)
+                raise typer.Exit(130) from None
+        return wrapper
+    return decorate(command) if command is not None else decorate
+
+
+@app.callback()
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (a scheduler stopping the job, `kill`) ends a command as Ctrl-C does: cleanly."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 # Options shared by `train` and `cross-validate`; defaults come from TrainConfig.
@@ -65,14 +82,26 @@ def train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, 
                        show_progress=not quiet, **extra)
 
 
-def load_training_data(data: list[str] | None):
+SkipInvalid = Annotated[bool, typer.Option("--skip-invalid", help="Skip invalid rows instead of stopping; they are written with their reasons to a rejects file.")]
+LabelMap = Annotated[Optional[str], typer.Option("--label-map", help="Rename labels, e.g. pro=favor,con=against,neutral=none.")]
+
+
+def load_training_data(data: list[str] | None, label_map: str | None = None, rejects=None):
     """Rows from the given files, or every labelled dataset shipped with the package."""
-    from actorstance.data.readers import load_examples, packaged_datasets
+    from actorstance.data.readers import load_many, packaged_datasets, parse_label_map
     sources = data or packaged_datasets()
-    rows = []
-    for source in sources:
-        rows += load_examples(source, require_stance=True)
-    return sources, rows
+    return sources, load_many(sources, require_stance=True, label_map=parse_label_map(label_map), rejects=rejects)
+
+
+def reject_log(skip_invalid: bool, path: Path):
+    from actorstance.data.rejects import RejectLog
+    return RejectLog(path) if skip_invalid else None
+
+
+def report_rejects(rejects) -> None:
+    if rejects is not None:
+        rejects.close()
+        typer.echo(rejects.summary(), err=True)
 
 
 @app.command()
@@ -84,26 +113,39 @@ def train(
     base: Base = None, epochs: Epochs = DEFAULTS.epochs, batch_size: BatchSize = DEFAULTS.batch_size,
     lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
     class_weights: ClassWeights = DEFAULTS.class_weighted_loss,
-    device: Device = "auto", quiet: Quiet = False,
+    device: Device = "auto", quiet: Quiet = False, skip_invalid: SkipInvalid = False, label_map: LabelMap = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its last checkpoint in OUTPUT/checkpoints.")] = False,
+    save_steps: Annotated[Optional[int], typer.Option("--save-steps", min=1, help="Checkpoint every N optimiser steps (default: every epoch).")] = None,
 ) -> None:
-    """Fine-tune a stance model on labelled rows and save it as a Hugging Face folder."""
-    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet)
-    sources, rows = load_training_data(data)
+    """Fine-tune a stance model on labelled rows and save it as a Hugging Face folder.
+
+    Runs on several processes or machines when started by `torchrun` or `accelerate launch`
+    (the Trainer's distributed data parallel); only the first process writes the model."""
+    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet,
+                          checkpoint_dir=str(output / "checkpoints"), resume=resume, save_steps=save_steps)
+    rejects = reject_log(skip_invalid, output / "rejected_rows.jsonl")
+    sources, rows = load_training_data(data, label_map, rejects)
     eval_rows = None
     if eval_data:
-        from actorstance.data.readers import load_examples
-        eval_rows = load_examples(eval_data, require_stance=True)
+        from actorstance.data.readers import load_examples, parse_label_map
+        eval_rows = load_examples(eval_data, require_stance=True, label_map=parse_label_map(label_map), rejects=rejects)
+    report_rejects(rejects)
     quiet_libraries()
     from actorstance.eval.report import evaluate
-    from actorstance.training.trainer import fine_tune
-    typer.echo(f"training on {len(rows)} rows from {', '.join(map(str, sources))}", err=True)
+    from actorstance.training.trainer import fine_tune, is_main_process
+    main = is_main_process()
+    if main:
+        typer.echo(f"training on {len(rows)} rows from {', '.join(map(str, sources))}", err=True)
     model = fine_tune(rows, config, eval_rows=eval_rows)
+    if not main:
+        return
     model.info["training"]["data"] = [str(s) for s in sources]
     if eval_rows:
         report = evaluate(model, eval_rows, title=f"Evaluation on {eval_data}")
         model.info["metrics"] = {f"eval_{k}": v for k, v in report.summary()["model"].items()}
         report.save(output / "evaluation")
     model.save_pretrained(output)
+    shutil.rmtree(output / "checkpoints", ignore_errors=True)  # only an interrupted run needs them
     speed = model.info["training"]["train_examples_per_s"]
     typer.echo(f"saved model to {output} ({speed} training examples/s)")
     if eval_rows:
@@ -111,20 +153,54 @@ def train(
 
 
 @app.command()
-@user_errors
+@user_errors(interrupted="interrupted: the output was not written; run the same command with --resume to continue")
 def predict(
     model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
     input: Annotated[Path, typer.Argument(help="Rows to score: JSONL or CSV with text, actor, issue (context and mention optional).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file (.jsonl or .csv): every input field, plus stance, p_favor, p_against, p_none.")] = ...,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per forward pass.")] = 32,
-    device: Device = "auto", quiet: Quiet = False,
+    device: Device = "auto",
+    backend: Annotated[str, typer.Option("--backend", help="auto (ONNX Runtime where the model was exported, else torch), torch or onnx.")] = "auto",
+    skip_invalid: SkipInvalid = False,
+    rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Where --skip-invalid lists the skipped rows. Default: OUTPUT.rejects.jsonl.")] = None,
+    label_map: LabelMap = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run of the same job from its last checkpoint.")] = False,
+    shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: score only the I-th of N equal parts (1-based); the N outputs, concatenated in order, equal one run's output.")] = None,
+    chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows per checkpoint (what --resume can skip) and per shard unit.")] = 1024,
+    quiet: Quiet = False,
 ) -> None:
     """Predict the stance of every row; row count and order are kept. An input `stance` column
-    (gold labels) is kept as `gold_stance`."""
+    (gold labels) is kept as `gold_stance`. The output appears only when complete."""
     from actorstance.model.batch import predict_file
+    quiet_libraries(import_transformers=False)
+    run = predict_file(model, input, output, batch_size=batch_size, device=device, backend=backend,
+                       show_progress=not quiet, skip_invalid=skip_invalid, rejects_path=rejects,
+                       label_map=label_map, resume=resume, shard=shard, chunk_rows=chunk_rows)
+    notes = [f"{run.backend} backend", f"{run.rows_per_s:.0f} rows/s"]
+    if run.resumed_from:
+        notes.append(f"resumed after {run.resumed_from} rows")
+    if run.shard != (1, 1):
+        notes.append(f"shard {run.shard[0]}/{run.shard[1]} of {run.total_valid} valid rows")
+    typer.echo(f"wrote {run.rows} rows to {output} ({', '.join(notes)})")
+    if run.rejected:
+        typer.echo(f"{run.rejected} invalid rows skipped, listed with their reasons in {rejects or str(output) + '.rejects.jsonl'}", err=True)
+    if run.truncated:
+        typer.echo(f"warning: {run.truncated} rows were longer than the model's input limit and were truncated "
+                   "(context first, then the end of the sentence)", err=True)
+
+
+@app.command()
+@user_errors
+def export(
+    model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
+) -> None:
+    """Export a model to ONNX (MODEL/model.onnx); `predict` then runs it with ONNX Runtime, without torch."""
     quiet_libraries()
-    count = predict_file(model, input, output, batch_size=batch_size, device=device, show_progress=not quiet)
-    typer.echo(f"wrote {count} rows to {output}")
+    from actorstance.model.folder import read_metadata
+    from actorstance.model.onnx_backend import export_onnx
+    read_metadata(model)
+    path = export_onnx(model)
+    typer.echo(f"wrote {path}; `actorstance predict {model} ...` now uses ONNX Runtime (--backend torch to opt out)")
 
 
 @app.command("evaluate")
@@ -134,12 +210,14 @@ def evaluate_command(
     data: Annotated[str, typer.Argument(help="Labelled JSONL/CSV file or packaged dataset name.")],
     report_dir: Annotated[Path, typer.Option("--report", help="Folder for metrics.json, report.md and confusion.png.")] = ...,
     train_data: Annotated[Optional[list[str]], typer.Option("--train", help="Rows to fit the baselines on. Default: the model's own training rows.")] = None,
-    device: Device = "auto", quiet: Quiet = False,
+    device: Device = "auto", quiet: Quiet = False, skip_invalid: SkipInvalid = False, label_map: LabelMap = None,
 ) -> None:
     """Score a model on labelled rows beside majority and TF-IDF baselines."""
-    from actorstance.data.readers import load_examples
-    rows = load_examples(data, require_stance=True)
-    train_rows = load_training_data(train_data)[1] if train_data else None
+    from actorstance.data.readers import load_examples, parse_label_map
+    rejects = reject_log(skip_invalid, report_dir / "rejected_rows.jsonl")
+    rows = load_examples(data, require_stance=True, label_map=parse_label_map(label_map), rejects=rejects)
+    train_rows = load_training_data(train_data, label_map, rejects)[1] if train_data else None
+    report_rejects(rejects)
     quiet_libraries()
     from actorstance.eval.report import evaluate
     from actorstance.model.classifier import StanceClassifier

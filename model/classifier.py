@@ -29,6 +29,8 @@ class StanceClassifier:
     """Fine-tunable stance model. Build it with `from_pretrained` (a saved model or the default
     backbone) or `from_backbone` (any Hugging Face encoder, with a fresh head)."""
 
+    backend = "torch"
+
     def __init__(self, model, tokenizer, template: InputTemplate | None = None,
                  max_length: int = DEFAULT_MAX_LENGTH, device: str = "auto", batch_size: int = 32,
                  info: dict | None = None):
@@ -97,6 +99,16 @@ class StanceClassifier:
         """Tokenise rows into unpadded id lists (padding happens per batch)."""
         firsts, seconds = zip(*(self.template.pair(r) for r in rows)) if rows else ((), ())
         return dict(self.tokenizer(list(firsts), list(seconds), truncation=True, max_length=self.max_length))
+
+    def count_truncated(self, rows: Sequence[StanceExample]) -> int:
+        """Rows whose input is longer than `max_length` tokens (their context, then the end of the
+        sentence, is cut). Only rows that fill `max_length` are tokenised again, untruncated."""
+        full = [r for r, ids in zip(rows, self.encode(rows)["input_ids"]) if len(ids) >= self.max_length]
+        if not full:
+            return 0
+        firsts, seconds = zip(*(self.template.pair(r) for r in full))
+        untruncated = self.tokenizer(list(firsts), list(seconds), truncation=False, verbose=False)["input_ids"]
+        return sum(len(ids) > self.max_length for ids in untruncated)
 
     def predict_proba(self, rows: Sequence[StanceExample], show_progress: bool = False) -> np.ndarray:
         """Probabilities, shape (len(rows), 3), columns in `LABELS` order, rows in input order.

@@ -15,7 +15,10 @@ class TrainConfig:
     base_model: a Hugging Face encoder (local folder or hub name); None is all-MiniLM-L6-v2.
     precision: "auto" uses bf16 (or fp16) autocast on a CUDA GPU and fp32 elsewhere.
     early_stopping_patience: epochs without a dev macro-F1 gain before stopping (with dev rows).
-    checkpoint_dir: where the Trainer keeps checkpoints; None uses a temporary folder.
+    checkpoint_dir: where the Trainer keeps checkpoints (the newest one); None uses a temporary
+        folder, gone when training ends.
+    save_steps: checkpoint every N optimiser steps; None checkpoints once per epoch.
+    resume: continue from the newest checkpoint in `checkpoint_dir`, if there is one.
     negative_share: share of rows that spawn a swapped-issue or swapped-actor `none` copy
         (training/augment.py); 0 turns it off.
     mention_dropout: share of rows trained without their mention brackets.
@@ -38,6 +41,8 @@ class TrainConfig:
     device: str = "auto"
     precision: str = "auto"
     checkpoint_dir: str | None = None
+    save_steps: int | None = None
+    resume: bool = False
     max_steps: int | None = None
     show_progress: bool = True
 
@@ -52,6 +57,8 @@ class TrainConfig:
             raise ConfigError(f"max length must be between 8 and 8192 tokens, got {self.max_length}")
         if not (0 <= self.negative_share <= 1 and 0 <= self.mention_dropout <= 1):
             raise ConfigError("negative_share and mention_dropout must be between 0 and 1")
+        if self.resume and not self.checkpoint_dir:
+            raise ConfigError("resume needs a checkpoint_dir to resume from")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision}")
 

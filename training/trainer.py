@@ -1,6 +1,8 @@
 """fine_tune: labelled rows in, a trained StanceClassifier out, on the transformers Trainer."""
 from __future__ import annotations
 
+import json
+import os
 import tempfile
 from collections import Counter
 from typing import Sequence
@@ -60,6 +62,38 @@ def precision_flags(config: TrainConfig, device: torch.device) -> dict[str, bool
     return {"fp16": True}
 
 
+def is_main_process() -> bool:
+    """True outside distributed runs, and on rank 0 of a `torchrun` / `accelerate launch` job."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def schedule(config: TrainConfig, evaluating: bool) -> dict:
+    """When to checkpoint and evaluate: every epoch, or every `save_steps` steps (both, so the
+    best checkpoint can be kept)."""
+    if config.save_steps:
+        steps = {"save_strategy": "steps", "save_steps": config.save_steps}
+        return {**steps, "eval_strategy": "steps", "eval_steps": config.save_steps} if evaluating else {**steps, "eval_strategy": "no"}
+    return {"save_strategy": "epoch", "eval_strategy": "epoch" if evaluating else "no"}
+
+
+def last_complete_checkpoint(folder: str | None) -> str | None:
+    """The newest checkpoint whose save finished. The Trainer writes `trainer_state.json` last,
+    so a run killed in the middle of a save leaves a folder without a readable one; skip it."""
+    if not folder or not os.path.isdir(folder):
+        return None
+    steps = sorted((int(name.rsplit("-", 1)[1]), name) for name in os.listdir(folder)
+                   if name.startswith("checkpoint-") and name.rsplit("-", 1)[1].isdigit())
+    for _, name in reversed(steps):
+        state = os.path.join(folder, name, "trainer_state.json")
+        try:
+            with open(state, encoding="utf-8") as handle:
+                json.load(handle)
+        except (OSError, ValueError):
+            continue
+        return os.path.join(folder, name)
+    return None
+
+
 def check_rows(rows: Sequence[StanceExample], what: str) -> None:
     if not rows:
         raise InputError(what, "no rows")
@@ -94,8 +128,6 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
             lr_scheduler_type="linear",
             seed=config.seed,
             data_seed=config.seed,
-            eval_strategy="epoch" if eval_rows else "no",
-            save_strategy="epoch",
             save_total_limit=1,
             load_best_model_at_end=bool(eval_rows),
             metric_for_best_model="macro_f1" if eval_rows else None,
@@ -106,8 +138,10 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
             train_sampling_strategy="group_by_length" if config.group_by_length else "random",
             disable_tqdm=not config.show_progress,
             dataloader_num_workers=0,
+            ddp_find_unused_parameters=False,
             optim="adamw_torch_fused" if device.type in ("cpu", "cuda") else "adamw_torch",
             **precision_flags(config, device),
+            **schedule(config, bool(eval_rows)),
         )
         trainer = Trainer(
             model=classifier.model,
@@ -121,7 +155,8 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
         )
         if not config.show_progress:
             trainer.remove_callback(PrinterCallback)
-        result = trainer.train()
+        checkpoint = last_complete_checkpoint(args.output_dir) if config.resume else None
+        result = trainer.train(resume_from_checkpoint=checkpoint)
         best = trainer.state.best_metric
     classifier.model = trainer.model
     classifier.model.to(device)
@@ -135,5 +170,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
         "train_runtime_s": round(result.metrics.get("train_runtime", 0.0), 2),
         "train_examples_per_s": round(result.metrics.get("train_samples_per_second", 0.0), 2),
         "best_dev_macro_f1": best,
+        "resumed_from": os.path.basename(checkpoint) if checkpoint else None,
+        "world_size": args.world_size,
     }
     return classifier

@@ -49,3 +49,31 @@ def test_near_duplicate_check_catches_templates():
                  "Berlin hosted a football match on Sunday."]
     pairs = near_duplicate_sentences(sentences)
     assert len(pairs) == 1 and pairs[0][2] >= 0.6
+
+
+AREAS = {"sec": "security", "tra": "trade", "cli": "climate", "mig": "migration", "hea": "health", "tec": "technology",
+         "ele": "elections", "ene": "energy", "hum": "human rights", "eco": "economy", "jus": "justice", "cul": "culture"}
+
+
+def test_news_corpus_is_broad_enough_to_generalise():
+    """Issue 3's floor: 2,500 rows, 120 issues over 12 policy areas, 250 actors, about 30% none."""
+    rows = load_examples("news_corpus", require_stance=True)
+    areas = {r.doc_id.split("-")[1] for r in rows}
+    assert len(rows) >= 2500
+    assert len({r.issue for r in rows}) >= 120
+    assert areas == set(AREAS), f"doc_id area codes {sorted(areas)}"
+    assert len({r.actor for r in rows}) >= 250
+    assert 0.25 <= label_shares(rows)["none"] <= 0.35
+
+
+def test_news_corpus_stories_hold_3_to_10_sentences_with_their_context():
+    rows = load_examples("news_corpus", require_stance=True)
+    stories: dict[str, list] = {}
+    for r in rows:
+        stories.setdefault(r.doc_id, []).append(r)
+    for doc_id, story in stories.items():
+        sentences = list(dict.fromkeys(r.text for r in story))
+        assert 3 <= len(sentences) <= 10, f"{doc_id}: {len(sentences)} sentences"
+        assert len({r.text for r in story if not r.context}) <= 1, f"{doc_id}: only the opening sentence lacks context"
+        for r in story:
+            assert r.context != r.text, f"{r.id}: context repeats the sentence"

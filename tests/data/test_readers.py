@@ -101,3 +101,78 @@ def test_csv_missing_required_column(tmp_path):
 def test_unusable_paths(tmp_path, make, words):
     with pytest.raises(InputError, match=words):
         read_records(make(tmp_path))
+
+
+# ---- the bad-input catalogue of issue 6: each case stops with file, line and field, or is skipped
+
+from actorstance.data.readers import iter_examples, parse_label_map  # noqa: E402
+from actorstance.data.rejects import RejectLog  # noqa: E402
+
+
+def test_csv_with_bom_and_extra_column_count(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbftext,actor,issue\nHe said yes.,Bo Park,the plan\n")
+    assert load_examples(path)[0].text == "He said yes."
+    short = tmp_path / "short.csv"
+    short.write_text("text,actor,issue\na,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"short.csv, line 2: row has 2 columns, the header has 3"):
+        load_examples(short)
+
+
+def test_non_utf8_csv_names_the_line(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"text,actor,issue\nok,b,c\n" + "Café,b,c\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"latin1.csv, line 3: not valid UTF-8"):
+        load_examples(path)
+
+
+def test_a_100000_character_line_is_read_not_refused(tmp_path):
+    long_text = "word " * 20_000
+    rows = load_examples(write_jsonl(tmp_path / "long.jsonl", [{**GOOD, "text": long_text}]))
+    assert len(rows[0].text) == 100_000
+    csv_path = tmp_path / "long.csv"
+    csv_path.write_text(f"text,actor,issue\n{long_text},b,c\n", encoding="utf-8")
+    assert len(load_examples(csv_path)[0].text) == 100_000
+
+
+def test_whitespace_only_text_and_empty_file(tmp_path):
+    with pytest.raises(InputError, match="line 1, field 'text': is empty"):
+        load_examples(write_jsonl(tmp_path / "ws.jsonl", [{**GOOD, "text": " \t "}]))
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="empty.csv: the file has no rows"):
+        load_examples(empty)
+
+
+def test_label_map_option_parsing():
+    assert parse_label_map("pro=favor, con=against,Neutral=none") == {"pro": "favor", "con": "against", "neutral": "none"}
+    with pytest.raises(InputError, match="'pro' maps to 'yes'"):
+        parse_label_map("pro=yes")
+    with pytest.raises(InputError, match="NAME=LABEL"):
+        parse_label_map("pro")
+
+
+def test_unknown_label_hints_at_label_map(tmp_path):
+    with pytest.raises(InputError, match="--label-map"):
+        load_examples(write_jsonl(tmp_path / "x.jsonl", [{**GOOD, "stance": "con"}]))
+
+
+def test_skip_invalid_keeps_every_valid_row_and_logs_the_rest(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps({**GOOD, "id": "1"}), '{"broken', json.dumps({**GOOD, "id": "2", "stance": "maybe"}),
+             json.dumps({**GOOD, "id": "3", "text": ""}), json.dumps({**GOOD, "id": "1", "text": "again"}),
+             json.dumps({**GOOD, "id": "4"})]
+    path.write_bytes(("\n".join(lines) + "\n").encode() + b'{"text": "caf\xe9", "actor": "b", "issue": "c"}\n')
+    with RejectLog(tmp_path / "rejects.jsonl") as rejects:
+        rows = load_examples(path, rejects=rejects)
+    assert [r.id for r in rows] == ["1", "4"]
+    logged = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
+    assert [(e["line"], e["field"]) for e in logged] == [(2, None), (3, "stance"), (4, "text"), (5, "id"), (7, None)]
+    assert "broken JSON" in logged[0]["reason"] and logged[0]["raw"] == '{"broken'
+    assert logged[3]["row"]["text"] == "again"
+
+
+def test_reading_is_a_stream(tmp_path):
+    path = write_jsonl(tmp_path / "x.jsonl", [{**GOOD, "id": str(i)} for i in range(5)] + [{"text": ""}])
+    stream = iter_examples(path)
+    assert next(stream)[1].id == "0"  # the bad last line is not read yet

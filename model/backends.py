@@ -1,0 +1,43 @@
+"""Choose how a saved model runs: torch (the default, any device) or ONNX Runtime (CPU, when the
+folder holds an exported `model.onnx` and onnxruntime is installed; torch is then never
+imported). Everything returned here has `predict_proba(rows)`, `count_truncated(rows)` and
+`backend`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from actorstance.errors import ConfigError
+
+from .folder import read_metadata
+from .onnx_backend import ONNX_FILE, onnxruntime_available
+
+BACKENDS = ("auto", "torch", "onnx")
+
+
+def pick_backend(folder: Path, backend: str, device: str) -> str:
+    """`auto`: ONNX where it was exported and can run here and no GPU was asked for; else torch."""
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown backend '{backend}': use one of {', '.join(BACKENDS)}")
+    has_onnx = (folder / ONNX_FILE).is_file()
+    if backend == "onnx":
+        if not has_onnx:
+            raise ConfigError(f"--backend onnx: {folder} has no {ONNX_FILE}; run `actorstance export {folder}` first")
+        if not onnxruntime_available():
+            raise ConfigError("--backend onnx needs onnxruntime: pip install 'actorstance[onnx]'")
+        return "onnx"
+    if backend == "auto" and has_onnx and onnxruntime_available() and device in ("auto", "cpu"):
+        return "onnx"
+    return "torch"
+
+
+def load_predictor(model, device: str = "auto", batch_size: int = 32, backend: str = "auto"):
+    """A predictor for a model folder; an already loaded model is returned as it is."""
+    if not isinstance(model, (str, Path)):
+        return model
+    folder = Path(model)
+    read_metadata(folder)  # a wrong folder fails here, with one clear message
+    if pick_backend(folder, backend, device) == "onnx":
+        from .onnx_backend import OnnxStanceClassifier
+        return OnnxStanceClassifier(folder, batch_size=batch_size)
+    from .classifier import StanceClassifier
+    return StanceClassifier.from_pretrained(folder, device=device, batch_size=batch_size)

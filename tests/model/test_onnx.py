@@ -1,0 +1,47 @@
+"""The ONNX Runtime backend: same labels as torch, chosen automatically once exported, and a
+prediction process that never imports torch."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime")
+
+from actorstance.model.backends import load_predictor  # noqa: E402
+from actorstance.model.onnx_backend import export_onnx  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def onnx_model_dir(seed_model_dir, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("onnx") / "model"
+    shutil.copytree(seed_model_dir, folder)
+    export_onnx(folder)
+    return folder
+
+
+def test_onnx_gives_the_torch_answers(onnx_model_dir, seed_model, seed_rows):
+    predictor = load_predictor(onnx_model_dir)
+    assert predictor.backend == "onnx"
+    onnx_probs = predictor.predict_proba(seed_rows)
+    torch_probs = seed_model.predict_proba(seed_rows)
+    assert (onnx_probs.argmax(1) == torch_probs.argmax(1)).all()
+    np.testing.assert_allclose(onnx_probs, torch_probs, atol=1e-4)
+    assert predictor.count_truncated(seed_rows) == seed_model.count_truncated(seed_rows)
+    assert load_predictor(onnx_model_dir, backend="torch").backend == "torch"
+
+
+def test_onnx_prediction_process_never_imports_torch(onnx_model_dir, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"text": "Xi criticised the West.", "actor": "Xi Jinping", "issue": "peace negotiations"}) + "\n")
+    script = ("import sys; from actorstance.model.batch import predict_file; "
+              f"run = predict_file({str(onnx_model_dir)!r}, {str(source)!r}, {str(tmp_path / 'out.jsonl')!r}, show_progress=False); "
+              "print(run.backend, 'torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["onnx", "False"]
