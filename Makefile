@@ -11,7 +11,7 @@ RUN_ENV := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_VERBOSITY=error \
 	HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false
 DEMO_DIR ?= runs/demo
 
-.PHONY: setup demo test bench bench-quality clean
+.PHONY: setup demo test bench bench-quality bench-semeval bench-analyze clean
 
 setup: $(VENV)/.installed
 
@@ -36,3 +36,9 @@ clean:
 
 bench-quality: setup
 	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.quality
+
+bench-semeval: setup
+	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.semeval
+
+bench-analyze: setup
+	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.analyze

@@ -167,6 +167,7 @@ def predict(
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run of the same job from its last checkpoint.")] = False,
     shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: score only the I-th of N equal parts (1-based); the N outputs, concatenated in order, equal one run's output.")] = None,
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows per checkpoint (what --resume can skip) and per shard unit.")] = 1024,
+    fast: Annotated[bool, typer.Option("--fast", help="int8 weights except the layers `actorstance export --fast` found sensitive (faster; a few labels may differ).")] = False,
     quiet: Quiet = False,
 ) -> None:
     """Predict the stance of every row; row count and order are kept. An input `stance` column
@@ -175,7 +176,7 @@ def predict(
     quiet_libraries(import_transformers=False)
     run = predict_file(model, input, output, batch_size=batch_size, device=device, backend=backend,
                        show_progress=not quiet, skip_invalid=skip_invalid, rejects_path=rejects,
-                       label_map=label_map, resume=resume, shard=shard, chunk_rows=chunk_rows)
+                       label_map=label_map, resume=resume, shard=shard, chunk_rows=chunk_rows, fast=fast)
     notes = [f"{run.backend} backend", f"{run.rows_per_s:.0f} rows/s"]
     if run.resumed_from:
         notes.append(f"resumed after {run.resumed_from} rows")
@@ -193,14 +194,18 @@ def predict(
 @user_errors
 def export(
     model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
+    fast: Annotated[bool, typer.Option("--fast", help="Also measure which Linear layers can be int8 without changing answers and write the int8 model that `predict --fast` uses.")] = False,
+    calibration: Annotated[Optional[str], typer.Option("--calibration", help="Rows to measure on (default: the model's training rows).")] = None,
+    target: Annotated[float, typer.Option("--target", min=0.5, max=1.0, help="Share of labels --fast must keep identical to fp32 on the calibration rows.")] = 0.995,
 ) -> None:
     """Export a model to ONNX (MODEL/model.onnx); `predict` then runs it with ONNX Runtime, without torch."""
     quiet_libraries()
-    from actorstance.model.folder import read_metadata
-    from actorstance.model.onnx_backend import export_onnx
-    read_metadata(model)
-    path = export_onnx(model)
-    typer.echo(f"wrote {path}; `actorstance predict {model} ...` now uses ONNX Runtime (--backend torch to opt out)")
+    from actorstance.model.export import export_model
+    result = export_model(model, fast=fast, calibration=calibration, target=target)
+    typer.echo(f"wrote {result.onnx}; `actorstance predict {model} ...` now uses ONNX Runtime (--backend torch to opt out)")
+    if result.fast:
+        typer.echo(f"wrote {result.fast}: int8 except {len(result.keep_fp32)} Linear layers kept fp32, "
+                   f"{result.agreement:.2%} labels identical to fp32 on {result.calibration_rows} calibration rows; use predict --fast")
 
 
 @app.command("evaluate")

@@ -77,3 +77,22 @@ def segment(article: Article, language: str = "en") -> list[Sentence]:
         if paragraph:
             texts += [s.strip() for s in segmenter.segment(paragraph) if s.strip()]
     return [Sentence(article.doc_id, i, text, texts[i - 1] if i else "") for i, text in enumerate(texts)]
+
+
+def articles_from_rows(rows) -> list[Article]:
+    """Articles rebuilt from labelled rows (each doc's distinct sentences, in id order), for when
+    the raw articles are not at hand."""
+    def position(row) -> int:
+        tail = (row.id or "").rsplit("-", 1)[-1]
+        return int(tail) if tail.isdigit() else 0
+    docs: dict[str, list[str]] = {}
+    for row in sorted(rows, key=position):
+        docs.setdefault(row.doc_id or "doc", []).append(row.text)
+    return [Article(doc, " ".join(dict.fromkeys(texts)), doc) for doc, texts in sorted(docs.items())]
+
+
+def seed_articles(rows) -> list[Article]:
+    """The project's two seed articles: raw from shared/seeds where present, else rebuilt."""
+    from .shared import shared_path
+    folder = shared_path("seeds")
+    return read_articles(sorted(folder.glob("*.txt"))) if folder else articles_from_rows(rows)

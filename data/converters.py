@@ -6,13 +6,30 @@ commenter) and which field groups rows into documents, so grouped splits stay ho
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from actorstance.errors import InputError
 
 from .readers import read_records, resolve_path
 from .schema import LABELS, StanceExample
+
+
+URL = re.compile(r"https?://\S+|www\.\S+")
+HANDLE = re.compile(r"(?<!\w)@\w+")
+HASHTAG = re.compile(r"#(\w+)")
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
+
+
+def normalise_tweet(text: str) -> str:
+    """Tweets as the rest of the project reads text: user handles as "@user", links as "http"
+    (TweetEval's convention), hashtags as words ("#StopHillary" -> "Stop Hillary")."""
+    text = URL.sub("http", text)
+    text = HANDLE.sub("@user", text)
+    text = HASHTAG.sub(lambda m: CAMEL.sub(" ", m.group(1)), text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -22,10 +39,11 @@ class DatasetFormat:
     default_actor: str | None
     doc_field: str | None
     source: str
+    clean_text: Callable[[str], str] = str.strip
 
 
 FORMATS: dict[str, DatasetFormat] = {f.name: f for f in (
-    DatasetFormat("semeval2016", "semeval2016_task6.jsonl", "the author", None, "SemEval-2016 Task 6"),
+    DatasetFormat("semeval2016", "semeval2016_task6.jsonl", "the author", None, "SemEval-2016 Task 6", normalise_tweet),
     DatasetFormat("emergent", "emergent.jsonl", "the article", "claim_id", "Emergent (Ferreira and Vlachos 2016)"),
     DatasetFormat("vast", "vast_partial.jsonl", "the commenter", None, "VAST (Allaway and McKeown 2020)"),
     DatasetFormat("debatenet", "debatenet_mig15.jsonl", None, "doc_id", "DEbateNet-mig15 (Lapesa et al. 2020)"),
@@ -65,7 +83,7 @@ def convert(format_name: str, src: str | Path, split: str | None = None) -> list
             raise InputError(path, f"the {fmt.name} format needs an actor on every row", line=number, field="actor")
         doc = fields.get(fmt.doc_field) if fmt.doc_field else None
         rows.append(StanceExample(
-            text=fields["text"], actor=actor, issue=fields["target"], stance=fields["stance"],
+            text=fmt.clean_text(fields["text"]), actor=actor, issue=fields["target"], stance=fields["stance"],
             doc_id=str(doc) if doc is not None else None, id=str(fields.get("id") or f"{fmt.name}-{number}"),
             source=fmt.source))
     if split is not None and not rows:

@@ -69,7 +69,8 @@ class RecordWriter:
             self._csv = csv.DictWriter(self.handle, fieldnames=self.columns, delimiter=self.delimiter, extrasaction="raise")
             if self._header:
                 self._csv.writeheader()
-        self._csv.writerow(record)
+        self._csv.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
+                            for k, v in record.items()})
 
     def finish(self) -> None:
         """A CSV with no rows still gets its header."""

@@ -30,14 +30,35 @@ def pick_backend(folder: Path, backend: str, device: str) -> str:
     return "torch"
 
 
-def load_predictor(model, device: str = "auto", batch_size: int = 32, backend: str = "auto"):
-    """A predictor for a model folder; an already loaded model is returned as it is."""
+def load_predictor(model, device: str = "auto", batch_size: int = 32, backend: str = "auto", fast: bool = False):
+    """A predictor for a model folder; an already loaded model is returned as it is.
+
+    `fast`: int8 weights except the Linears `actorstance export --fast` found sensitive (the ONNX
+    int8 graph where it was exported and can run, else the same plan applied to the torch model).
+    """
     if not isinstance(model, (str, Path)):
         return model
     folder = Path(model)
-    read_metadata(folder)  # a wrong folder fails here, with one clear message
-    if pick_backend(folder, backend, device) == "onnx":
+    meta = read_metadata(folder)  # a wrong folder fails here, with one clear message
+    chosen = pick_backend(folder, backend, device)
+    if fast:
+        return fast_predictor(folder, meta, chosen, batch_size)
+    if chosen == "onnx":
         from .onnx_backend import OnnxStanceClassifier
         return OnnxStanceClassifier(folder, batch_size=batch_size)
     from .classifier import StanceClassifier
     return StanceClassifier.from_pretrained(folder, device=device, batch_size=batch_size)
+
+
+def fast_predictor(folder: Path, meta: dict, backend: str, batch_size: int):
+    from .quantize import FAST_ONNX_FILE, QuantPlan
+    if "fast" not in meta:
+        raise ConfigError(f"--fast: {folder} has no quantisation plan yet; run `actorstance export {folder} --fast` once "
+                          "(it measures which layers can be int8 without changing answers)")
+    if backend == "onnx" and (folder / FAST_ONNX_FILE).is_file():
+        from .onnx_backend import OnnxStanceClassifier
+        return OnnxStanceClassifier(folder, batch_size=batch_size, file_name=FAST_ONNX_FILE)
+    from .classifier import StanceClassifier
+    from .quantize import quantize_torch
+    return quantize_torch(StanceClassifier.from_pretrained(folder, device="cpu", batch_size=batch_size),
+                          QuantPlan.from_dict(meta["fast"]))

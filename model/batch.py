@@ -36,13 +36,14 @@ class PredictRun:
     rejected: int
     truncated: int  # rows longer than the model's max_length
     resumed_from: int  # rows already done by an earlier, interrupted run
-    seconds: float
+    seconds: float  # the whole call: validation, model loading, prediction, writing
+    predict_seconds: float  # the prediction loop alone
     backend: str
     shard: tuple[int, int] = (1, 1)
 
     @property
     def rows_per_s(self) -> float:
-        return (self.rows - self.resumed_from) / self.seconds if self.seconds else 0.0
+        return (self.rows - self.resumed_from) / self.predict_seconds if self.predict_seconds else 0.0
 
 
 class _Ignore:
@@ -62,7 +63,9 @@ def output_record(fields: dict, label: str, probabilities: Mapping[str, float]) 
 
 
 def output_columns(input_columns: list[str]) -> list[str]:
-    return [("gold_stance" if c == "stance" else c) for c in input_columns if c not in PREDICTION_COLUMNS] + PREDICTION_COLUMNS
+    """The input's columns (a gold `stance` renamed `gold_stance`), then the prediction's."""
+    renamed = ["gold_stance" if c == "stance" else c for c in input_columns]
+    return [c for c in renamed if c not in PREDICTION_COLUMNS] + PREDICTION_COLUMNS
 
 
 def parse_shard(spec: str | tuple[int, int] | None) -> tuple[int, int]:
@@ -112,7 +115,7 @@ def predict_file(model, input_path: str | Path, output_path: str | Path, *, batc
                  device: str = "auto", backend: str = "auto", show_progress: bool = True,
                  skip_invalid: bool = False, rejects_path: str | Path | None = None,
                  label_map: str | Mapping[str, str] | None = None, resume: bool = False,
-                 shard: str | tuple[int, int] | None = None, chunk_rows: int = CHUNK_ROWS) -> PredictRun:
+                 shard: str | tuple[int, int] | None = None, chunk_rows: int = CHUNK_ROWS, fast: bool = False) -> PredictRun:
     """Predict every valid row of `input_path` into `output_path` (JSONL or CSV by suffix).
 
     `model` is a model folder or an already loaded predictor (`StanceClassifier`, or any object
@@ -136,9 +139,9 @@ def predict_file(model, input_path: str | Path, output_path: str | Path, *, batc
         raise InputError(path, "the file has no valid rows" if rejects is not None and rejects.count else "the file has no rows")
     start, end = shard_range(total, (index, count), chunk_rows)
 
-    predictor = load_predictor(model, device=device, batch_size=batch_size, backend=backend)
+    predictor = load_predictor(model, device=device, batch_size=batch_size, backend=backend, fast=fast)
     job = {"input": str(path.resolve()), "input_fingerprint": fingerprint(path), "model": str(model) if isinstance(model, (str, Path)) else None,
-           "shard": [index, count], "chunk_rows": chunk_rows, "label_map": labels}
+           "shard": [index, count], "chunk_rows": chunk_rows, "label_map": labels, "backend": predictor.backend}
     output = PartialOutput(out, job, resume=resume)
     done, truncated = output.rows_done, 0
     # CSV shards after the first have no header, so that `cat` joins the shards into one file
@@ -147,6 +150,7 @@ def predict_file(model, input_path: str | Path, output_path: str | Path, *, batc
     if show_progress:
         from tqdm.auto import tqdm
         progress = tqdm(total=end - start, initial=done, unit="row", desc="predict", smoothing=0.1)
+    loop_started = time.perf_counter()
     try:
         for batch in chunks(path, labels, start + done, end, chunk_rows):
             rows = [row for _, row in batch]
@@ -164,7 +168,8 @@ def predict_file(model, input_path: str | Path, output_path: str | Path, *, batc
         if progress is not None:
             progress.close()
     return PredictRun(rows=end - start, total_valid=total, rejected=rejects.count if rejects else 0, truncated=truncated,
-                      resumed_from=done, seconds=time.perf_counter() - started, backend=predictor.backend,
+                      resumed_from=done, seconds=time.perf_counter() - started,
+                      predict_seconds=time.perf_counter() - loop_started, backend=predictor.backend,
                       shard=(index, count))
 
 

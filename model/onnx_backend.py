@@ -47,22 +47,22 @@ class OnnxStanceClassifier:
         self.template = InputTemplate.from_dict(meta["template"])
         self.max_length = int(meta.get("max_length", 128))
         self.batch_size = batch_size
-        self.backend = "onnx" if file_name == ONNX_FILE else f"onnx ({file_name})"
+        self.backend = "onnx" if file_name == ONNX_FILE else "onnx-int8"
         self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(self.max_length, strategy="longest_first")
         self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (threads or 0)
+        if threads:
+            options.intra_op_num_threads = threads  # default: one per physical core
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         providers = [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in ort.get_available_providers()]
         self.session = ort.InferenceSession(str(onnx_path), options, providers=providers)
         self.input_names = [i.name for i in self.session.get_inputs()]
 
-    def encode(self, rows: Sequence[StanceExample]) -> list[list[int]]:
-        pairs = [self.template.pair(r) for r in rows]
-        encodings = self.tokenizer.encode_batch(pairs)
-        return encodings
+    def encode(self, rows: Sequence[StanceExample]) -> list:
+        """`tokenizers.Encoding` per row: ids, attention mask, type ids, overflow."""
+        return self.tokenizer.encode_batch([self.template.pair(r) for r in rows])
 
     def count_truncated(self, rows: Sequence[StanceExample]) -> int:
         return sum(bool(e.overflowing) for e in self.encode(rows))
@@ -102,9 +102,17 @@ class OnnxStanceClassifier:
 def export_onnx(folder: str | Path, file_name: str = ONNX_FILE, opset: int = 17) -> Path:
     """Export a saved model folder's torch weights to `folder/model.onnx` (dynamic batch and
     sequence axes). Needs torch and the `onnx` package; prediction afterwards needs neither."""
+    import importlib.util
+    import warnings
+
     import torch
 
+    from actorstance.errors import ConfigError
+
     from .classifier import StanceClassifier
+
+    if importlib.util.find_spec("onnx") is None:
+        raise ConfigError("exporting to ONNX needs the onnx package: pip install 'actorstance[onnx]'")
 
     classifier = StanceClassifier.from_pretrained(folder, device="cpu")
     model = classifier.model.eval()
@@ -124,7 +132,8 @@ def export_onnx(folder: str | Path, file_name: str = ONNX_FILE, opset: int = 17)
         def forward(self, input_ids, attention_mask, token_type_ids=None):
             return self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).logits
 
-    with torch.inference_mode():
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes about Python booleans in the masking code
         torch.onnx.export(LogitsOnly(model), tuple(sample[n] for n in names), str(tmp), input_names=names,
                           output_names=["logits"], dynamic_axes=axes, opset_version=opset, dynamo=False)
     os.replace(tmp, target)

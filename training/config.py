@@ -14,7 +14,9 @@ class TrainConfig:
 
     base_model: a Hugging Face encoder (local folder or hub name); None is all-MiniLM-L6-v2.
     precision: "auto" uses bf16 (or fp16) autocast on a CUDA GPU and fp32 elsewhere.
-    early_stopping_patience: epochs without a dev macro-F1 gain before stopping (with dev rows).
+    early_stopping_patience: epochs without a dev gain before stopping (with dev rows).
+    selection_metric: the dev score that picks the best epoch: "macro_f1" (three labels) or
+        "f_avg" (mean F1 of favor and against, SemEval-2016's metric).
     checkpoint_dir: where the Trainer keeps checkpoints (the newest one); None uses a temporary
         folder, gone when training ends.
     save_steps: checkpoint every N optimiser steps; None checkpoints once per epoch.
@@ -35,6 +37,7 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     class_weighted_loss: bool = False
     early_stopping_patience: int = 2
+    selection_metric: str = "macro_f1"
     group_by_length: bool = True
     negative_share: float = 0.5
     mention_dropout: float = 0.15
@@ -59,6 +62,8 @@ class TrainConfig:
             raise ConfigError("negative_share and mention_dropout must be between 0 and 1")
         if self.resume and not self.checkpoint_dir:
             raise ConfigError("resume needs a checkpoint_dir to resume from")
+        if self.selection_metric not in ("macro_f1", "f_avg"):
+            raise ConfigError(f"selection_metric must be macro_f1 or f_avg, got {self.selection_metric}")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision}")
 

@@ -14,7 +14,7 @@ from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, Traini
 
 from actorstance.data.schema import LABELS, StanceExample
 from actorstance.errors import InputError
-from actorstance.eval.metrics import macro_f1
+from actorstance.eval.metrics import f_avg, macro_f1
 from actorstance.model.classifier import StanceClassifier
 
 from .augment import augment
@@ -50,7 +50,7 @@ def compute_metrics(eval_prediction) -> dict[str, float]:
     logits, labels = eval_prediction.predictions, eval_prediction.label_ids
     predicted = [LABELS[i] for i in np.asarray(logits).argmax(-1)]
     gold = [LABELS[i] for i in labels]
-    return {"macro_f1": macro_f1(gold, predicted)}
+    return {"macro_f1": macro_f1(gold, predicted), "f_avg": f_avg(gold, predicted)}
 
 
 def precision_flags(config: TrainConfig, device: torch.device) -> dict[str, bool]:
@@ -130,7 +130,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
             data_seed=config.seed,
             save_total_limit=1,
             load_best_model_at_end=bool(eval_rows),
-            metric_for_best_model="macro_f1" if eval_rows else None,
+            metric_for_best_model=config.selection_metric if eval_rows else None,
             greater_is_better=True,
             logging_strategy="epoch" if config.show_progress else "no",
             report_to="none",
@@ -169,7 +169,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
         "config": config.to_dict(),
         "train_runtime_s": round(result.metrics.get("train_runtime", 0.0), 2),
         "train_examples_per_s": round(result.metrics.get("train_samples_per_second", 0.0), 2),
-        "best_dev_macro_f1": best,
+        f"best_dev_{config.selection_metric}": best,
         "resumed_from": os.path.basename(checkpoint) if checkpoint else None,
         "world_size": args.world_size,
     }

@@ -5,13 +5,12 @@ import json
 import os
 from pathlib import Path
 
-SHARED_DATASETS = Path(os.environ.get("ACTORSTANCE_SHARED", Path(__file__).resolve().parents[3] / "shared")) / "datasets"
+from actorstance.data.shared import shared_path
 
 
 def shared_dataset(folder: str) -> Path | None:
     """The folder of a shared public dataset, or None (the benchmark then says so and skips)."""
-    path = SHARED_DATASETS / folder
-    return path if path.is_dir() else None
+    return shared_path("datasets", folder)
 
 
 def write_bench_json(figures: dict) -> None:
