@@ -9,7 +9,7 @@ from typing import Iterable
 
 from actorstance.errors import InputError
 
-from .readers import _decode, file_format, read_records
+from .readers import file_format, read_records, read_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
@@ -40,7 +40,7 @@ def read_articles(paths: Iterable[str | Path]) -> list[Article]:
         if not path.is_file():
             raise InputError(path, "no such file")
         if path.suffix.lower() in TEXT_SUFFIXES:
-            text = _decode(path)
+            text = read_text(path)
             if not text.strip():
                 raise InputError(path, "the article is empty")
             articles.append(Article(path.stem, text, path.name))

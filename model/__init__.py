@@ -2,7 +2,7 @@
 lazily so the ONNX path (`backends`, `onnx_backend`) never imports torch."""
 from __future__ import annotations
 
-import importlib
+from actorstance.lazy import lazy_getattr
 
 _EXPORTS = {
     "InputTemplate": "actorstance.model.template",
@@ -13,8 +13,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'actorstance.model' has no attribute {name!r}")
+__getattr__ = lazy_getattr("actorstance.model", _EXPORTS)

@@ -2,7 +2,7 @@
 show its defaults) does not import torch."""
 from __future__ import annotations
 
-import importlib
+from actorstance.lazy import lazy_getattr
 
 _EXPORTS = {
     "TrainConfig": "actorstance.training.config",
@@ -12,8 +12,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'actorstance.training' has no attribute {name!r}")
+__getattr__ = lazy_getattr("actorstance.training", _EXPORTS)

@@ -45,3 +45,29 @@ def test_onnx_prediction_process_never_imports_torch(onnx_model_dir, tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["onnx", "False"]
+
+
+def test_export_fast_measures_a_plan_and_predict_fast_uses_it(onnx_model_dir, seed_rows, tmp_path):
+    from typer.testing import CliRunner
+
+    from actorstance import write_examples
+    from actorstance.cli import app
+    calibration = tmp_path / "calibration.jsonl"
+    write_examples(seed_rows[:40], calibration)
+    result = CliRunner().invoke(app, ["export", str(onnx_model_dir), "--fast", "--calibration", str(calibration)])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((onnx_model_dir / "actorstance.json").read_text())
+    measured = meta["fast"]["measured"]
+    assert len(measured["sensitivity"]) == 38  # every Linear of MiniLM-L6 with its head, ranked
+    assert measured["chosen"]["agreement"] >= measured["target_agreement"] or measured["chosen"]["keep_fp32"] == 38
+    assert (onnx_model_dir / "model.int8.onnx").is_file()
+    for backend, expected in (("auto", "onnx-int8"), ("torch", "torch-int8")):
+        predictor = load_predictor(onnx_model_dir, backend=backend, fast=True)
+        assert predictor.backend == expected
+        assert predictor.predict_proba(seed_rows[:8]).shape == (8, 3)
+
+
+def test_fast_without_a_plan_is_a_clear_error(seed_model_dir):
+    from actorstance.errors import ConfigError
+    with pytest.raises(ConfigError, match="export .* --fast"):
+        load_predictor(seed_model_dir, fast=True)
