@@ -24,6 +24,8 @@ class TrainConfig:
     negative_share: share of rows that spawn a swapped-issue or swapped-actor `none` copy
         (training/augment.py); 0 turns it off.
     mention_dropout: share of rows trained without their mention brackets.
+    head_lr_scale: the classification head and pooler learn this many times faster than the
+        encoder (they start untrained; the encoder only needs adjusting).
     max_steps: stop after this many optimiser steps (overrides epochs; for benchmarks and smoke runs).
     """
 
@@ -31,6 +33,7 @@ class TrainConfig:
     epochs: float = 5.0
     batch_size: int = 16
     learning_rate: float = 1e-4
+    head_lr_scale: float = 20.0
     max_length: int = 128
     seed: int = 42
     weight_decay: float = 0.01
@@ -60,6 +63,8 @@ class TrainConfig:
             raise ConfigError(f"max length must be between 8 and 8192 tokens, got {self.max_length}")
         if not (0 <= self.negative_share <= 1 and 0 <= self.mention_dropout <= 1):
             raise ConfigError("negative_share and mention_dropout must be between 0 and 1")
+        if self.head_lr_scale <= 0:
+            raise ConfigError(f"head_lr_scale must be positive, got {self.head_lr_scale}")
         if self.resume and not self.checkpoint_dir:
             raise ConfigError("resume needs a checkpoint_dir to resume from")
         if self.selection_metric not in ("macro_f1", "f_avg"):

@@ -46,6 +46,36 @@ def weighted_loss(weights: torch.Tensor):
     return compute_loss
 
 
+def is_head_parameter(name: str, base_prefix: str) -> bool:
+    """The layers a fresh classifier starts from scratch or from unused weights: the classification
+    head and the backbone's pooler (all-MiniLM-L6-v2 was trained through mean pooling, so its
+    [CLS] pooler was never tuned)."""
+    return not name.startswith(f"{base_prefix}.") or ".pooler." in name
+
+
+class StanceTrainer(Trainer):
+    """The Trainer with one change: the head learns `head_lr_scale` times faster than the body."""
+
+    def __init__(self, *args, head_lr_scale: float = 1.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.head_lr_scale = head_lr_scale
+
+    def create_optimizer(self, model=None):
+        optimizer = super().create_optimizer(model)
+        if self.head_lr_scale == 1.0 or optimizer.state:
+            return optimizer
+        model = self.model if model is None else model
+        prefix = getattr(model, "base_model_prefix", "")
+        head = {id(p) for n, p in model.named_parameters() if is_head_parameter(n, prefix)}
+        groups = [{**group, "params": params, "lr": group["lr"] * (self.head_lr_scale if in_head else 1.0)}
+                  for group in optimizer.param_groups for in_head in (False, True)
+                  if (params := [p for p in group["params"] if (id(p) in head) == in_head])]
+        optimizer.param_groups.clear()
+        for group in groups:
+            optimizer.add_param_group(group)
+        return optimizer
+
+
 def compute_metrics(eval_prediction) -> dict[str, float]:
     logits, labels = eval_prediction.predictions, eval_prediction.label_ids
     predicted = [LABELS[i] for i in np.asarray(logits).argmax(-1)]
@@ -143,8 +173,9 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
             **precision_flags(config, device),
             **schedule(config, bool(eval_rows)),
         )
-        trainer = Trainer(
+        trainer = StanceTrainer(
             model=classifier.model,
+            head_lr_scale=config.head_lr_scale,
             args=args,
             train_dataset=to_dataset(classifier, augmented),
             eval_dataset=to_dataset(classifier, eval_rows) if eval_rows else None,

@@ -65,3 +65,22 @@ def test_package_exports_are_the_functions_even_after_submodule_imports():
     for module in ("trainer", "crossval", "config"):
         importlib.import_module(f"actorstance.training.{module}")
     assert callable(training.fine_tune) and callable(training.cross_validate) and isinstance(training.TrainConfig, type)
+
+
+def test_head_learns_faster_than_the_encoder(tmp_path):
+    """The fresh head (classifier and pooler) gets head_lr_scale x the encoder's learning rate."""
+    from transformers import TrainingArguments
+
+    from actorstance.model.classifier import StanceClassifier
+    from actorstance.training.trainer import StanceTrainer, is_head_parameter
+
+    model = StanceClassifier.from_backbone(None, device="cpu").model
+    args = TrainingArguments(output_dir=str(tmp_path), learning_rate=1e-4, use_cpu=True, report_to="none")
+    optimizer = StanceTrainer(model=model, args=args, head_lr_scale=20.0).create_optimizer()
+    lr_of = {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
+    names = dict(model.named_parameters())
+    assert lr_of[id(names["classifier.weight"])] == pytest.approx(2e-3)
+    assert lr_of[id(names["bert.pooler.dense.weight"])] == pytest.approx(2e-3)
+    assert lr_of[id(names["bert.encoder.layer.0.attention.self.query.weight"])] == pytest.approx(1e-4)
+    assert sum(len(g["params"]) for g in optimizer.param_groups) == len(names)
+    assert not is_head_parameter("bert.embeddings.word_embeddings.weight", "bert")
