@@ -28,8 +28,9 @@ demo: setup
 test: setup
 	$(RUN_ENV) $(PY) -m pytest -q tests
 
+# The speed bench measures the demo's trained model where `make demo` has made one.
 bench: setup
-	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.speed
+	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.speed $(if $(wildcard $(DEMO_DIR)/model/actorstance.json),--model $(DEMO_DIR)/model,)
 
 clean:
 	rm -rf $(VENV) runs build *.egg-info

@@ -2,7 +2,10 @@
 `transformers.pipeline()` baseline, on the same rows, in one run.
 
 1. trains the default backbone for a fixed number of steps on the shipped data (training
-   examples/s, group-by-length sampling, fused AdamW); the model it makes is the one measured;
+   examples/s, group-by-length sampling, fused AdamW);
+   the model measured below is `--model` (`make bench` passes the demo's trained model where
+   `make demo` has made it): label agreement only means something for a model that answers
+   all three labels, so the bench prints the labels it gave;
 2. pairs/s on the same bench rows of: the naive pipeline (baseline); our default torch path
    (length-sorted batches, inference_mode); ONNX Runtime fp32; the int8 frontier (torch and
    ONNX Runtime, keeping the k most sensitive Linears in fp32) with label agreement against fp32;
@@ -98,7 +101,7 @@ def main() -> None:
     parser.add_argument("--train-steps", type=int, default=150)
     parser.add_argument("--keep", type=int, nargs="+", default=[0, 1, 2, 4, 8, 16], help="fp32 Linears on the int8 frontier")
     parser.add_argument("--memory-rows", type=int, nargs="+", default=[10_000, 200_000])
-    parser.add_argument("--model", type=Path, default=None, help="Measure this saved model instead of training one.")
+    parser.add_argument("--model", type=Path, default=None, help="The trained model to measure (make bench passes the demo's). Default: the short training run's model.")
     args = parser.parse_args()
     quiet_libraries()
     import torch
@@ -115,16 +118,20 @@ def main() -> None:
     figures: dict = {"rows": len(rows), "torch_threads": torch.get_num_threads(), "cpu": platform.processor() or platform.machine()}
     workdir = Path(tempfile.mkdtemp(prefix="actorstance-bench-"))
     model_dir = workdir / "model"
+    labelled = [r for r in bench_rows(args.train_steps * 16) if r.stance]
+    trained = fine_tune(labelled, TrainConfig(max_steps=args.train_steps, batch_size=16, show_progress=False, seed=1,
+                                              negative_share=0.0))
+    figures["train_examples_s"] = trained.info["training"]["train_examples_per_s"]
+    figures["train_steps"] = args.train_steps
     if args.model is None:
-        labelled = [r for r in bench_rows(args.train_steps * 16) if r.stance]
-        model = fine_tune(labelled, TrainConfig(max_steps=args.train_steps, batch_size=16, show_progress=False, seed=1,
-                                                negative_share=0.0))
-        figures["train_examples_s"] = model.info["training"]["train_examples_per_s"]
-        figures["train_steps"] = args.train_steps
-        model.save_pretrained(model_dir)
+        print(f"no --model given: measuring the {args.train_steps}-step model, which may answer one label almost "
+              "everywhere (label agreement then says little); `make demo` first, and `make bench` measures its model")
+        trained.save_pretrained(model_dir)
     else:
         import shutil
         shutil.copytree(args.model, model_dir, ignore=shutil.ignore_patterns("*.onnx"))
+    figures["measured_model"] = str(args.model or f"{args.train_steps}-step bench model")
+    del trained
     model = StanceClassifier.from_pretrained(model_dir, device="cpu")
     export_onnx(model_dir)
     print(f"model ready in {workdir}", flush=True)
@@ -138,6 +145,8 @@ def main() -> None:
     seconds, probs = timed(lambda: model.predict_proba(rows))
     figures["default_pairs_s"] = len(rows) / seconds
     fp32 = probs.argmax(1)
+    # agreement means little if the model answers one label everywhere: say what it answered
+    figures["fp32_label_counts"] = {label: int((fp32 == i).sum()) for i, label in enumerate(model.model.config.id2label.values())}
     figures["default_agreement_with_pipeline"] = float(sum(model.model.config.id2label[int(i)] == p for i, p in zip(fp32, pipeline_labels)) / len(rows))
     figures["gflops_default"] = encoder_flops(model, rows) / seconds / 1e9
     figures["gflops_peak"] = matmul_gflops()
@@ -189,12 +198,13 @@ def main() -> None:
     print(table(rows_out, ("path", "pairs/s", "ratio", "label agreement")))
     print(f"\nbest point at >= 99% agreement: {best['path']}, keep {best['keep_fp32']}: {best['pairs_s']:.1f} pairs/s "
           f"({best['pairs_s'] / base:.2f}x the pipeline), {best['agreement']:.2%} agreement")
+    print(f"fp32 labels on the bench rows: " + ", ".join(f"{k} {v}" for k, v in figures["fp32_label_counts"].items()))
     print(f"{len(rows)} rows, {figures['torch_threads']} torch threads; most sensitive Linears: "
           + ", ".join(n for n, _ in sensitivity[:4]))
     print(f"default path: {figures['gflops_default']:.1f} GFLOP/s achieved; plain 1024x1024 matmul: {figures['gflops_peak']:.1f} GFLOP/s")
     print(f"CLI predict, one row, whole process: torch {figures['cli_one_row_torch_s']:.2f} s, ONNX {figures['cli_one_row_onnx_s']:.2f} s")
-    if "train_examples_s" in figures:
-        print(f"training: {figures['train_examples_s']:.1f} examples/s ({args.train_steps} steps of 16, group-by-length, fused AdamW)")
+    print(f"measured model: {figures['measured_model']}")
+    print(f"training: {figures['train_examples_s']:.1f} examples/s ({args.train_steps} steps of 16, group-by-length, fused AdamW)")
     print("predict peak memory: " + ", ".join(f"{n:,} rows {m[0]:.0f} MB" for n, m in memory.items()))
     write_bench_json(figures)
 
