@@ -174,7 +174,9 @@ def main() -> None:
         print(f"  keep {keep}: " + ", ".join(f"{f['path']} {f['pairs_s']:.0f}/s {f['agreement']:.2%}" for f in frontier[-2:]), flush=True)
     figures["frontier"] = frontier
     good = [f for f in frontier if f["agreement"] >= 0.99]
-    best = max(good or frontier, key=lambda f: f["pairs_s"])
+    # the fastest point that keeps 99% of labels; where none does, the one that keeps the most
+    best = max(good, key=lambda f: f["pairs_s"]) if good else max(frontier, key=lambda f: (f["agreement"], f["pairs_s"]))
+    figures["fast_reaches_99"] = bool(good)
     figures["fast_pairs_s"], figures["fast_agreement"], figures["fast_point"] = best["pairs_s"], best["agreement"], best
 
     figures["cli_one_row_torch_s"] = cli_one_row(model_dir, workdir, rows[0], "torch")
@@ -196,7 +198,8 @@ def main() -> None:
                          f"{f['pairs_s'] / base:.2f}x", f"{f['agreement']:.2%} vs fp32"))
     print()
     print(table(rows_out, ("path", "pairs/s", "ratio", "label agreement")))
-    print(f"\nbest point at >= 99% agreement: {best['path']}, keep {best['keep_fp32']}: {best['pairs_s']:.1f} pairs/s "
+    what = "best point at >= 99% agreement" if good else "no point keeps 99% of labels; the closest"
+    print(f"\n{what}: {best['path']}, keep {best['keep_fp32']}: {best['pairs_s']:.1f} pairs/s "
           f"({best['pairs_s'] / base:.2f}x the pipeline), {best['agreement']:.2%} agreement")
     print(f"fp32 labels on the bench rows: " + ", ".join(f"{k} {v}" for k, v in figures["fp32_label_counts"].items()))
     print(f"{len(rows)} rows, {figures['torch_threads']} torch threads; most sensitive Linears: "
