@@ -61,12 +61,11 @@ class StanceTrainer(Trainer):
         self.head_lr_scale = head_lr_scale
 
     def create_optimizer(self, model=None):
+        if self.optimizer is not None or self.head_lr_scale == 1.0:
+            return super().create_optimizer(model)  # already built (and split), or nothing to split
         optimizer = super().create_optimizer(model)
-        if self.head_lr_scale == 1.0 or optimizer.state:
-            return optimizer
         model = self.model if model is None else model
-        prefix = getattr(model, "base_model_prefix", "")
-        head = {id(p) for n, p in model.named_parameters() if is_head_parameter(n, prefix)}
+        head = {id(p) for n, p in model.named_parameters() if is_head_parameter(n, model.base_model_prefix)}
         groups = [{**group, "params": params, "lr": group["lr"] * (self.head_lr_scale if in_head else 1.0)}
                   for group in optimizer.param_groups for in_head in (False, True)
                   if (params := [p for p in group["params"] if (id(p) in head) == in_head])]

@@ -76,7 +76,9 @@ def test_head_learns_faster_than_the_encoder(tmp_path):
 
     model = StanceClassifier.from_backbone(None, device="cpu").model
     args = TrainingArguments(output_dir=str(tmp_path), learning_rate=1e-4, use_cpu=True, report_to="none")
-    optimizer = StanceTrainer(model=model, args=args, head_lr_scale=20.0).create_optimizer()
+    trainer = StanceTrainer(model=model, args=args, head_lr_scale=20.0)
+    optimizer = trainer.create_optimizer()
+    assert trainer.create_optimizer() is optimizer  # a second call returns it, the head scaled once (below)
     lr_of = {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
     names = dict(model.named_parameters())
     assert lr_of[id(names["classifier.weight"])] == pytest.approx(2e-3)
