@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from actorstance.cli import quiet_libraries
 
@@ -31,6 +32,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=float, default=2.0)
     parser.add_argument("--corpus-rows", type=int, default=None, help="Train on the first N corpus rows only.")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--output", type=Path, default=None,
+                        help="Keep each held-out article's map (rows.jsonl with probabilities, stances.csv, ...) under DIR/ARTICLE/.")
     args = parser.parse_args()
     quiet_libraries()
     from actorstance.data.articles import seed_articles
@@ -60,7 +63,10 @@ def main() -> None:
         recall = mention_recall(held_out, [article], AliasTable.load())
         result = {"article": article.doc_id, "mention_recall": recall.recall}
         for name, predictor in (("model", model), ("tfidf", tfidf)):
-            agreement = map_agreement(held_out, analyze_articles(predictor, [article], issues).cells)
+            stance_map = analyze_articles(predictor, [article], issues)
+            if args.output is not None:
+                stance_map.save(args.output / article.doc_id / name)
+            agreement = map_agreement(held_out, stance_map.cells)
             result[f"{name}_agreement"] = agreement.to_dict()
             pooled[name][0] += agreement.agreed
             pooled[name][1] += agreement.total
