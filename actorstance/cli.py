@@ -72,13 +72,14 @@ LearningRate = Annotated[float, typer.Option("--lr", help="Peak learning rate (l
 Seed = Annotated[int, typer.Option("--seed", help="Random seed; the same seed and data on CPU give the same model.")]
 MaxLength = Annotated[int, typer.Option("--max-length", help="Tokens per input pair; longer inputs lose the end of their context.")]
 ClassWeights = Annotated[bool, typer.Option("--class-weights/--no-class-weights", help="Weight the loss by inverse label frequency.")]
+Template = Annotated[str, typer.Option("--template", help="The input's first segment; {actor} and {issue} are filled in (saved with the model).")]
 Device = Annotated[str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda or mps.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 
 
-def train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet, **extra):
+def train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet, **extra):
     return TrainConfig(base_model=base, epochs=epochs, batch_size=batch_size, learning_rate=lr, seed=seed,
-                       max_length=max_length, class_weighted_loss=class_weights, device=device,
+                       max_length=max_length, class_weighted_loss=class_weights, first_segment=template, device=device,
                        show_progress=not quiet, **extra)
 
 
@@ -112,7 +113,7 @@ def train(
     eval_data: Annotated[Optional[str], typer.Option("--eval", help="Labelled dev data: early stopping on its macro-F1 and a report in OUTPUT/evaluation.")] = None,
     base: Base = None, epochs: Epochs = DEFAULTS.epochs, batch_size: BatchSize = DEFAULTS.batch_size,
     lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
-    class_weights: ClassWeights = DEFAULTS.class_weighted_loss,
+    class_weights: ClassWeights = DEFAULTS.class_weighted_loss, template: Template = DEFAULTS.first_segment,
     device: Device = "auto", quiet: Quiet = False, skip_invalid: SkipInvalid = False, label_map: LabelMap = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its last checkpoint in OUTPUT/checkpoints.")] = False,
     save_steps: Annotated[Optional[int], typer.Option("--save-steps", min=1, help="Checkpoint every N optimiser steps (default: every epoch).")] = None,
@@ -121,7 +122,7 @@ def train(
 
     Runs on several processes or machines when started by `torchrun` or `accelerate launch`
     (the Trainer's distributed data parallel); only the first process writes the model."""
-    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet,
+    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet,
                           checkpoint_dir=str(output / "checkpoints"), resume=resume, save_steps=save_steps)
     rejects = reject_log(skip_invalid, output / "rejected_rows.jsonl")
     sources, rows = load_training_data(data, label_map, rejects)
@@ -242,11 +243,11 @@ def cross_validate_command(
     report_dir: Annotated[Optional[Path], typer.Option("--report", help="Folder for the pooled report.")] = None,
     base: Base = None, epochs: Epochs = DEFAULTS.epochs, batch_size: BatchSize = DEFAULTS.batch_size,
     lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
-    class_weights: ClassWeights = DEFAULTS.class_weighted_loss,
+    class_weights: ClassWeights = DEFAULTS.class_weighted_loss, template: Template = DEFAULTS.first_segment,
     device: Device = "auto", quiet: Quiet = False,
 ) -> None:
     """Grouped K-fold cross-validation of the model and both baselines, pooled out of fold."""
-    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, device, quiet)
+    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet)
     _, rows = load_training_data(data)
     quiet_libraries()
     from actorstance.training.crossval import cross_validate

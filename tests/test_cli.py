@@ -68,6 +68,7 @@ def test_train_predict_evaluate(tmp_path, small_rows):
     (lambda p: ["train", p / "bad.jsonl", "--output", p / "m"], "bad.jsonl, line 2, field 'stance': unknown stance 'pro'"),
     (lambda p: ["train", p / "missing.jsonl", "--output", p / "m"], "missing.jsonl: no such file"),
     (lambda p: ["train", p / "bad.jsonl", "--output", p / "m", "--lr", "5"], "learning rate must be between 0 and 1"),
+    (lambda p: ["train", p / "bad.jsonl", "--output", p / "m", "--template", "{actor} alone"], "must contain {actor} and {issue}"),
     (lambda p: ["evaluate", p, "seed_articles", "--report", p / "r"], "not an actorstance model"),
 ])
 def test_user_errors_are_one_line_without_traceback(tmp_path, make_args, words):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from actorstance.errors import ConfigError
+from actorstance.model.template import InputTemplate
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
@@ -26,6 +27,8 @@ class TrainConfig:
     mention_dropout: share of rows trained without their mention brackets.
     head_lr_scale: the classification head and pooler learn this many times faster than the
         encoder (they start untrained; the encoder only needs adjusting).
+    first_segment: how actor and issue are written as the input's first segment ({actor} and
+        {issue} are filled in); saved with the model, so prediction reads rows the same way.
     max_steps: stop after this many optimiser steps (overrides epochs; for benchmarks and smoke runs).
     """
 
@@ -49,6 +52,7 @@ class TrainConfig:
     checkpoint_dir: str | None = None
     save_steps: int | None = None
     resume: bool = False
+    first_segment: str = InputTemplate.first
     max_steps: int | None = None
     show_progress: bool = True
 
@@ -69,6 +73,12 @@ class TrainConfig:
             raise ConfigError("resume needs a checkpoint_dir to resume from")
         if self.selection_metric not in ("macro_f1", "f_avg"):
             raise ConfigError(f"selection_metric must be macro_f1 or f_avg, got {self.selection_metric}")
+        if "{actor}" not in self.first_segment or "{issue}" not in self.first_segment:
+            raise ConfigError(f"the template '{self.first_segment}' must contain {{actor}} and {{issue}}")
+        try:
+            self.first_segment.format(actor="", issue="")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(f"the template '{self.first_segment}' has a field other than {{actor}} and {{issue}} ({exc})") from None
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision}")
 

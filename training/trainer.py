@@ -1,6 +1,7 @@
 """fine_tune: labelled rows in, a trained StanceClassifier out, on the transformers Trainer."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -143,6 +144,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
     augmented = augment(train_rows, config.negative_share, config.mention_dropout, config.seed)
     set_seed(config.seed)
     classifier = StanceClassifier.from_backbone(config.base_model, max_length=config.max_length, device=config.device)
+    classifier.template = dataclasses.replace(classifier.template, first=config.first_segment)
     device = classifier.device
     with tempfile.TemporaryDirectory(prefix="actorstance-ckpt-") as tmp:
         args = TrainingArguments(

@@ -59,6 +59,20 @@ def test_unlabelled_rows_and_bad_config_are_refused(small_rows):
         TrainConfig(epochs=0)
 
 
+def test_a_custom_template_is_trained_saved_and_read_back(small_rows, tmp_path):
+    template = "Does {actor} support {issue}?"
+    model = fine_tune(small_rows, TrainConfig(seed=1, first_segment=template, max_steps=2, **FAST))
+    row = small_rows[0]
+    first_segment = model.tokenizer.decode(model.encode([row])["input_ids"][0]).split("[SEP]")[0]
+    assert f"does {row.actor.lower()} support {row.issue.lower()}?" in first_segment
+    from actorstance.model import StanceClassifier
+    reloaded = StanceClassifier.from_pretrained(model.save_pretrained(tmp_path / "m"))
+    assert reloaded.template.first == template
+    np.testing.assert_allclose(reloaded.predict_proba(small_rows), model.predict_proba(small_rows), atol=1e-6)
+    with pytest.raises(ConfigError, match="other than"):
+        TrainConfig(first_segment="{actor} on {issue} in {year}")
+
+
 def test_package_exports_are_the_functions_even_after_submodule_imports():
     import importlib
     import actorstance.training as training
