@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections import Counter
 from pathlib import Path
 
 from actorstance.cli import quiet_libraries
@@ -67,6 +68,7 @@ def main() -> None:
             if args.output is not None:
                 stance_map.save(args.output / article.doc_id / name)
             agreement = map_agreement(held_out, stance_map.cells)
+            result[f"{name}_row_labels"] = dict(Counter(p.label for p in stance_map.predictions))
             result[f"{name}_agreement"] = agreement.to_dict()
             pooled[name][0] += agreement.agreed
             pooled[name][1] += agreement.total
@@ -84,6 +86,9 @@ def main() -> None:
                        f"{figures['tfidf_map_agreement']:.3f}", str(pooled["model"][1])))
     print()
     print(table(table_rows, ("held-out article", "mention recall", "map agreement: model", "TF-IDF", "positioned pairs")))
+    for fold in figures["folds"]:
+        print(f"  {fold['article']}: the model's labels over its {sum(fold['model_row_labels'].values())} scored rows: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(fold["model_row_labels"].items())))
     for fold in figures["folds"]:
         for actor, issue, gold, got in fold["model_agreement"]["disagreements"]:
             print(f"  {fold['article']}: {actor} / {issue}: labelled {gold}, map {got}")
