@@ -62,7 +62,8 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--max-length", type=int, default=64)
-    parser.add_argument("--class-weights", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--class-weights", action=argparse.BooleanOptionalAction, default=False,
+                        help="Class-weighted loss (off, as in TrainConfig: 3 seeds scored 0.657 with it, 0.673 without).")
     parser.add_argument("--dev-share", type=float, default=0.1)
     args = parser.parse_args()
 
