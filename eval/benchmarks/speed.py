@@ -49,12 +49,18 @@ def timed(fn, repeat: int = 1):
     return best, result
 
 
+def top_two_gap(probs):
+    """Per row, the highest probability minus the second highest: how close the call was."""
+    import numpy as np
+    top2 = np.sort(probs, axis=1)[:, -2:]
+    return top2[:, 1] - top2[:, 0]
+
+
 def decision_margins(fp32, approximate) -> dict:
     """Why int8 changes labels: the fp32 gap between the top two probabilities, over all rows and
     over the rows the approximation flips. A row flips when the perturbation exceeds its gap."""
     import numpy as np
-    top2 = np.sort(fp32, axis=1)[:, -2:]
-    gap = top2[:, 1] - top2[:, 0]
+    gap = top_two_gap(fp32)
     flipped = approximate.argmax(1) != fp32.argmax(1)
     return {"share_gap_below_0.05": float((gap < 0.05).mean()), "share_gap_below_0.01": float((gap < 0.01).mean()),
             "median_gap": float(np.median(gap)), "flipped": int(flipped.sum()),
@@ -67,13 +73,13 @@ def close_call_cascade(fp32, int8, int8_pairs_s: float, fp32_pairs_s: float,
     """Int8 for every row, fp32 again for the rows whose int8 top-two gap is under `gap`: the
     agreement that buys and the speed it would run at (from the two measured speeds)."""
     import numpy as np
-    top2 = np.sort(int8, axis=1)[:, -2:]
-    close = top2[:, 1] - top2[:, 0]
+    close = top_two_gap(int8)
+    reference, approximate = fp32.argmax(1), int8.argmax(1)
     points = []
     for gap in gaps:
         redo = close < gap
-        labels = np.where(redo, fp32.argmax(1), int8.argmax(1))
-        points.append({"gap": gap, "rescored": float(redo.mean()), "agreement": float((labels == fp32.argmax(1)).mean()),
+        labels = np.where(redo, reference, approximate)
+        points.append({"gap": gap, "rescored": float(redo.mean()), "agreement": float((labels == reference).mean()),
                        "pairs_s": 1 / (1 / int8_pairs_s + redo.mean() / fp32_pairs_s)})
     return points
 
