@@ -5,6 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from actorstance.data.schema import StanceExample
+from actorstance.errors import ConfigError
+
+
+def check_first_segment(first: str) -> None:
+    """A first segment `pair` can fill: it names {actor} and {issue}, and no other field."""
+    if "{actor}" not in first or "{issue}" not in first:
+        raise ConfigError(f"the template '{first}' must contain {{actor}} and {{issue}}")
+    try:
+        first.format(actor="", issue="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"the template '{first}' has a field other than {{actor}} and {{issue}} ({exc})") from None
 
 
 @dataclass(frozen=True)

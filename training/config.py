@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from actorstance.errors import ConfigError
-from actorstance.model.template import InputTemplate
+from actorstance.model.template import InputTemplate, check_first_segment
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
@@ -73,12 +73,7 @@ class TrainConfig:
             raise ConfigError("resume needs a checkpoint_dir to resume from")
         if self.selection_metric not in ("macro_f1", "f_avg"):
             raise ConfigError(f"selection_metric must be macro_f1 or f_avg, got {self.selection_metric}")
-        if "{actor}" not in self.first_segment or "{issue}" not in self.first_segment:
-            raise ConfigError(f"the template '{self.first_segment}' must contain {{actor}} and {{issue}}")
-        try:
-            self.first_segment.format(actor="", issue="")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ConfigError(f"the template '{self.first_segment}' has a field other than {{actor}} and {{issue}} ({exc})") from None
+        check_first_segment(self.first_segment)
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision}")
 
