@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 
 from actorstance.data.schema import LABELS
-from actorstance.errors import ModelFolderError
+from actorstance.errors import ConfigError, ModelFolderError
+
+from .template import InputTemplate, check_first_segment
 
 METADATA_FILE = "actorstance.json"
 FORMAT_VERSION = 1
@@ -19,6 +21,18 @@ TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer.model", "vocab.json
 
 def is_model_folder(path: str | Path) -> bool:
     return (Path(path) / METADATA_FILE).is_file()
+
+
+def check_template(meta_path: Path, template: object) -> None:
+    """A hand-edited template fails here, at load, not at the first row predict formats."""
+    if not isinstance(template, dict):
+        raise ModelFolderError(f"{meta_path}: no input template")
+    try:
+        check_first_segment(InputTemplate.from_dict(template).first)
+    except TypeError as exc:
+        raise ModelFolderError(f"{meta_path}: template has unknown fields ({exc})") from None
+    except ConfigError as exc:
+        raise ModelFolderError(f"{meta_path}: {exc}") from None
 
 
 def read_metadata(path: str | Path) -> dict:
@@ -44,8 +58,7 @@ def read_metadata(path: str | Path) -> dict:
     labels = tuple(meta.get("labels", ()))
     if labels != LABELS:
         raise ModelFolderError(f"{meta_path}: labels {list(labels)} differ from {list(LABELS)}")
-    if not isinstance(meta.get("template"), dict):
-        raise ModelFolderError(f"{meta_path}: no input template")
+    check_template(meta_path, meta.get("template"))
     missing = []
     if not (folder / "config.json").is_file():
         missing.append("config.json")

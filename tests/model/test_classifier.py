@@ -102,3 +102,21 @@ def test_unknown_device_is_a_clear_error():
     from actorstance.errors import ConfigError
     with pytest.raises(ConfigError, match="unknown device 'tpu'"):
         StanceClassifier.from_pretrained(None, device="tpu")
+
+
+@pytest.mark.parametrize("template, words", [
+    ({"first": "{issue} only"}, r"must contain \{actor\} and \{issue\}"),
+    ({"first": "{actor} | {issue} | {speaker}"}, "has a field other than"),
+    ({"first": "{actor} | {issue}", "colour": "red"}, "template has unknown fields"),
+])
+def test_a_hand_edited_template_fails_at_load(seed_model_dir, tmp_path, template, words):
+    """The template is checked when the folder is read, naming actorstance.json, not at predict."""
+    from actorstance.model.folder import read_metadata
+    import shutil
+    edited = tmp_path / "edited"
+    shutil.copytree(seed_model_dir, edited, ignore=shutil.ignore_patterns("*.safetensors"))
+    meta = json.loads((edited / "actorstance.json").read_text())
+    (edited / "actorstance.json").write_text(json.dumps({**meta, "template": {**meta["template"], **template}}))
+    (edited / "model.safetensors").write_bytes(b"")  # read_metadata checks presence, not content
+    with pytest.raises(ModelFolderError, match=f"actorstance.json: .*{words}"):
+        read_metadata(edited)
