@@ -60,7 +60,7 @@ def main() -> None:
     table_rows = []
     figures: dict = {"folds": []}
     pooled = {"model": [0, 0], "tfidf": [0, 0], "recall": [0, 0]}
-    gold_rows, row_labels = [], {"model": [], "tfidf": []}
+    labelled_gold, labelled_predicted = [], {"model": [], "tfidf": []}  # the labelled rows, scored directly
     for article in articles:
         held_out = [r for r in seed_rows if r.doc_id == article.doc_id]
         train = corpus + [r for r in seed_rows if r.doc_id != article.doc_id]
@@ -74,13 +74,13 @@ def main() -> None:
                 stance_map.save(args.output / article.doc_id / name)
             agreement = map_agreement(held_out, stance_map.cells)
             labels = [p.label for p in predictor.predict(held_out)]
-            row_labels[name] += labels
+            labelled_predicted[name] += labels
             result[f"{name}_row_macro_f1"] = macro_f1([r.stance for r in held_out], labels)
             result[f"{name}_row_labels"] = dict(Counter(p.label for p in stance_map.predictions))
             result[f"{name}_agreement"] = agreement.to_dict()
             pooled[name][0] += agreement.agreed
             pooled[name][1] += agreement.total
-        gold_rows += [r.stance for r in held_out]
+        labelled_gold += [r.stance for r in held_out]
         pooled["recall"][0] += recall.found
         pooled["recall"][1] += recall.total
         figures["folds"].append(result)
@@ -91,12 +91,12 @@ def main() -> None:
     figures["mention_recall"] = pooled["recall"][0] / pooled["recall"][1]
     figures["map_agreement"] = pooled["model"][0] / pooled["model"][1]
     figures["tfidf_map_agreement"] = pooled["tfidf"][0] / pooled["tfidf"][1]
-    figures["row_macro_f1"] = macro_f1(gold_rows, row_labels["model"])
-    figures["tfidf_row_macro_f1"] = macro_f1(gold_rows, row_labels["tfidf"])
+    figures["row_macro_f1"] = macro_f1(labelled_gold, labelled_predicted["model"])
+    figures["tfidf_row_macro_f1"] = macro_f1(labelled_gold, labelled_predicted["tfidf"])
     figures["wall_s"] = round(time.perf_counter() - start, 1)
     table_rows.append(("both articles (pooled)", f"{figures['mention_recall']:.3f}", f"{figures['map_agreement']:.3f}",
                        f"{figures['tfidf_map_agreement']:.3f}", str(pooled["model"][1]), f"{figures['row_macro_f1']:.3f}",
-                       f"{figures['tfidf_row_macro_f1']:.3f}", str(len(gold_rows))))
+                       f"{figures['tfidf_row_macro_f1']:.3f}", str(len(labelled_gold))))
     print()
     print(table(table_rows, ("held-out article", "mention recall", "map agreement: model", "TF-IDF", "positioned pairs",
                              "row macro-F1: model", "TF-IDF", "labelled rows")))
