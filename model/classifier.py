@@ -17,6 +17,7 @@ from actorstance.errors import ModelFolderError
 from .backbone import default_backbone_path, is_local
 from .card import render_card
 from .device import resolve_device
+from .first_token import install_first_token_shortcut
 from .folder import FORMAT_VERSION, is_model_folder, read_metadata, write_metadata
 from .template import InputTemplate
 
@@ -42,6 +43,7 @@ class StanceClassifier:
         self.info = dict(info or {})
         self.training_rows: list[StanceExample] | None = None
         self.device = resolve_device(device)
+        install_first_token_shortcut(self.model)  # the head reads [CLS] only: skip the rest of the last layer
         self.model.to(self.device)
         self.model.eval()
 
