@@ -168,7 +168,7 @@ def predict(
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run of the same job from its last checkpoint.")] = False,
     shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: score only the I-th of N equal parts (1-based); the N outputs, concatenated in order, equal one run's output.")] = None,
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows per checkpoint (what --resume can skip) and per shard unit.")] = 1024,
-    fast: Annotated[bool, typer.Option("--fast", help="int8 weights except the layers `actorstance export --fast` found sensitive (faster; a few labels may differ).")] = False,
+    fast: Annotated[bool, typer.Option("--fast", help="int8 weights, with the close calls scored again in fp32 under the gap `actorstance export --fast` measured (faster; a few labels may differ).")] = False,
     quiet: Quiet = False,
 ) -> None:
     """Predict the stance of every row; row count and order are kept. An input `stance` column
@@ -195,7 +195,7 @@ def predict(
 @user_errors
 def export(
     model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
-    fast: Annotated[bool, typer.Option("--fast", help="Also measure which Linear layers can be int8 without changing answers and write the int8 model that `predict --fast` uses.")] = False,
+    fast: Annotated[bool, typer.Option("--fast", help="Also write the int8 model that `predict --fast` uses and measure under which top-two gap its rows are re-scored in fp32.")] = False,
     calibration: Annotated[Optional[str], typer.Option("--calibration", help="Rows to measure on (default: the model's training rows).")] = None,
     target: Annotated[float, typer.Option("--target", min=0.5, max=1.0, help="Share of labels --fast must keep identical to fp32 on the calibration rows.")] = 0.995,
 ) -> None:
@@ -205,8 +205,9 @@ def export(
     result = export_model(model, fast=fast, calibration=calibration, target=target)
     typer.echo(f"wrote {result.onnx}; `actorstance predict {model} ...` now uses ONNX Runtime (--backend torch to opt out)")
     if result.fast:
-        typer.echo(f"wrote {result.fast}: int8 except {len(result.keep_fp32)} Linear layers kept fp32, "
-                   f"{result.agreement:.2%} labels identical to fp32 on {result.calibration_rows} calibration rows; use predict --fast")
+        typer.echo(f"wrote {result.fast}: int8 weights; rows with an int8 top-two gap under {result.rescore_gap:g} "
+                   f"({result.rescored:.1%} of {result.calibration_rows} calibration rows) are re-scored in fp32, "
+                   f"{result.agreement:.2%} labels identical to fp32 on them; use predict --fast")
 
 
 @app.command("evaluate")

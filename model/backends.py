@@ -33,8 +33,9 @@ def pick_backend(folder: Path, backend: str, device: str) -> str:
 def load_predictor(model, device: str = "auto", batch_size: int = 32, backend: str = "auto", fast: bool = False):
     """A predictor for a model folder; an already loaded model is returned as it is.
 
-    `fast`: int8 weights except the Linears `actorstance export --fast` found sensitive (the ONNX
-    int8 graph where it was exported and can run, else the same plan applied to the torch model).
+    `fast`: int8 weights (the ONNX int8 graph where it was exported and can run, else the torch
+    model quantised the same way), with the close calls scored again in fp32 under the gap
+    `actorstance export --fast` measured.
     """
     if not isinstance(model, (str, Path)):
         return model
@@ -51,14 +52,20 @@ def load_predictor(model, device: str = "auto", batch_size: int = 32, backend: s
 
 
 def fast_predictor(folder: Path, meta: dict, backend: str, batch_size: int):
+    """Int8 weights; rows whose int8 call is closer than the measured gap are scored again in fp32."""
+    from .cascade import CloseCallCascade
     from .quantize import FAST_ONNX_FILE, QuantPlan
     if "fast" not in meta:
         raise ConfigError(f"--fast: {folder} has no quantisation plan yet; run `actorstance export {folder} --fast` once "
-                          "(it measures which layers can be int8 without changing answers)")
+                          "(it measures when int8 can be trusted and when a row needs fp32)")
+    gaps = meta["fast"].get("rescore_gap", {})  # absent in folders exported before the second pass
     if backend == "onnx" and (folder / FAST_ONNX_FILE).is_file():
         from .onnx_backend import OnnxStanceClassifier
-        return OnnxStanceClassifier(folder, batch_size=batch_size, file_name=FAST_ONNX_FILE)
-    from .classifier import StanceClassifier
-    from .quantize import quantize_torch
-    return quantize_torch(StanceClassifier.from_pretrained(folder, device="cpu", batch_size=batch_size),
-                          QuantPlan.from_dict(meta["fast"]))
+        exact = OnnxStanceClassifier(folder, batch_size=batch_size)
+        fast, gap = OnnxStanceClassifier(folder, batch_size=batch_size, file_name=FAST_ONNX_FILE), gaps.get("onnx", 0)
+    else:
+        from .classifier import StanceClassifier
+        from .quantize import quantize_torch
+        exact = StanceClassifier.from_pretrained(folder, device="cpu", batch_size=batch_size)
+        fast, gap = quantize_torch(exact, QuantPlan.from_dict(meta["fast"])), gaps.get("torch", 0)
+    return CloseCallCascade(fast, exact, gap) if gap > 0 else fast

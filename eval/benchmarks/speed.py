@@ -8,7 +8,9 @@
    all three labels, so the bench prints the labels it gave;
 2. pairs/s on the same bench rows of: the naive pipeline (baseline); our default torch path
    (length-sorted batches, inference_mode); ONNX Runtime fp32; the int8 frontier (torch and
-   ONNX Runtime, keeping the k most sensitive Linears in fp32) with label agreement against fp32;
+   ONNX Runtime, keeping the k most sensitive Linears in fp32; all-int8 ONNX with an fp32 second
+   pass for rows under an int8 top-two gap) with label agreement against fp32, and `predict
+   --fast` as `export --fast` sets it up;
 3. achieved GFLOP/s of the default path against a plain matmul measured in the same run;
 4. CLI start-up and total time for one row (torch and ONNX backends);
 5. peak memory of `actorstance predict` (a separate process) on 10,000 and 200,000 rows.
@@ -49,17 +51,12 @@ def timed(fn, repeat: int = 1):
     return best, result
 
 
-def top_two_gap(probs):
-    """Per row, the highest probability minus the second highest: how close the call was."""
-    import numpy as np
-    top2 = np.sort(probs, axis=1)[:, -2:]
-    return top2[:, 1] - top2[:, 0]
-
-
 def decision_margins(fp32, approximate) -> dict:
     """Why int8 changes labels: the fp32 gap between the top two probabilities, over all rows and
     over the rows the approximation flips. A row flips when the perturbation exceeds its gap."""
     import numpy as np
+
+    from actorstance.model.cascade import top_two_gap
     gap = top_two_gap(fp32)
     flipped = approximate.argmax(1) != fp32.argmax(1)
     return {"share_gap_below_0.05": float((gap < 0.05).mean()), "share_gap_below_0.01": float((gap < 0.01).mean()),
@@ -68,20 +65,11 @@ def decision_margins(fp32, approximate) -> dict:
             "share_of_flipped_below_0.1": float((gap[flipped] < 0.1).mean()) if flipped.any() else None}
 
 
-def close_call_cascade(fp32, int8, int8_pairs_s: float, fp32_pairs_s: float,
-                       gaps=(0.05, 0.1, 0.2, 0.4)) -> list[dict]:
-    """Int8 for every row, fp32 again for the rows whose int8 top-two gap is under `gap`: the
-    agreement that buys and the speed it would run at (from the two measured speeds)."""
-    import numpy as np
-    close = top_two_gap(int8)
-    reference, approximate = fp32.argmax(1), int8.argmax(1)
-    points = []
-    for gap in gaps:
-        redo = close < gap
-        labels = np.where(redo, reference, approximate)
-        points.append({"gap": gap, "rescored": float(redo.mean()), "agreement": float((labels == reference).mean()),
-                       "pairs_s": 1 / (1 / int8_pairs_s + redo.mean() / fp32_pairs_s)})
-    return points
+def describe_point(point: dict) -> str:
+    """One frontier point in words: int8 with k Linears kept fp32, or with the fp32 second pass."""
+    if "keep_fp32" in point:
+        return f"{point['path']}, {point['keep_fp32']} most sensitive Linears fp32"
+    return f"{point['path']} under gap {point['rescore_gap']:g} ({point['rescored']:.0%} of rows)"
 
 
 def matmul_gflops(size: int = 1024, repeat: int = 10) -> float:
@@ -93,17 +81,22 @@ def matmul_gflops(size: int = 1024, repeat: int = 10) -> float:
 
 
 def encoder_flops(model, rows) -> float:
-    """Forward FLOPs of the padded batches the default path runs (dense layers and attention)."""
+    """Forward FLOPs of the padded batches the default path runs (dense layers and attention);
+    the last layer computes keys and values for every token and the rest for [CLS] only."""
     import numpy as np
+
+    from actorstance.model.first_token import SHORTCUT_FLAG
     config = model.model.config
     h, ffn, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
+    first_token_only = getattr(model.model.base_model.encoder.layer[-1], SHORTCUT_FLAG, False)
     lengths = np.sort(np.array([len(ids) for ids in model.encode(rows)["input_ids"]]))[::-1]
     total = 0.0
     for start in range(0, len(lengths), model.batch_size):
         batch = lengths[start:start + model.batch_size]
         seq, count = int(batch[0]), len(batch)
-        per_layer = 2 * seq * (4 * h * h + 2 * h * ffn) + 2 * 2 * seq * seq * h
-        total += count * layers * per_layer
+        full_layer = 2 * seq * (4 * h * h + 2 * h * ffn) + 2 * 2 * seq * seq * h
+        last_layer = 2 * seq * 2 * h * h + 2 * (2 * h * h + 2 * h * ffn) + 2 * 2 * seq * h if first_token_only else full_layer
+        total += count * ((layers - 1) * full_layer + last_layer)
     return total
 
 
@@ -138,6 +131,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--train-steps", type=int, default=150)
     parser.add_argument("--keep", type=int, nargs="+", default=[0, 1, 2, 4, 8, 16], help="fp32 Linears on the int8 frontier")
+    parser.add_argument("--rescore-gaps", type=float, nargs="+", default=[0.05, 0.1, 0.15, 0.2, 0.3],
+                        help="int8 top-two gaps under which the second pass re-scores a row in fp32")
     parser.add_argument("--memory-rows", type=int, nargs="+", default=[10_000, 200_000])
     parser.add_argument("--model", type=Path, default=None, help="The trained model to measure (make bench passes the demo's). Default: the short training run's model.")
     args = parser.parse_args()
@@ -145,7 +140,10 @@ def main() -> None:
     import torch
     from transformers import pipeline
 
+    from actorstance.model.backends import load_predictor
+    from actorstance.model.cascade import CloseCallCascade
     from actorstance.model.classifier import StanceClassifier
+    from actorstance.model.export import export_model
     from actorstance.model.onnx_backend import OnnxStanceClassifier, export_onnx
     from actorstance.model.quantize import keep_plan, linear_sensitivity, quantize_onnx, quantize_torch
     from actorstance.training import TrainConfig, fine_tune
@@ -206,7 +204,6 @@ def main() -> None:
         seconds, q = timed(lambda: quantize_torch(model, plan).predict_proba(rows))
         if keep == 0:
             figures["int8_margins"] = decision_margins(probs, q)
-            figures["int8_cascade"] = close_call_cascade(probs, q, len(rows) / seconds, figures["default_pairs_s"])
         frontier.append({"path": "torch int8", "keep_fp32": keep, "pairs_s": len(rows) / seconds, "agreement": float((q.argmax(1) == fp32).mean())})
         name = f"model.int8.k{keep}.onnx"
         quantize_onnx(model_dir, plan, target=name)
@@ -214,12 +211,28 @@ def main() -> None:
         seconds, q = timed(lambda: session.predict_proba(rows))
         frontier.append({"path": "onnx int8", "keep_fp32": keep, "pairs_s": len(rows) / seconds, "agreement": float((q.argmax(1) == fp32).mean())})
         print(f"  keep {keep}: " + ", ".join(f"{f['path']} {f['pairs_s']:.0f}/s {f['agreement']:.2%}" for f in frontier[-2:]), flush=True)
+    all_int8 = OnnxStanceClassifier(model_dir, file_name="model.int8.k0.onnx")
+    for gap in args.rescore_gaps:
+        cascade = CloseCallCascade(all_int8, onnx_model, gap)
+        seconds, q = timed(lambda: cascade.predict_proba(rows))
+        frontier.append({"path": "onnx int8 + fp32 second pass", "rescore_gap": gap, "rescored": cascade.rescored / len(rows),
+                         "pairs_s": len(rows) / seconds, "agreement": float((q.argmax(1) == fp32).mean())})
+        print(f"  second pass under gap {gap}: {frontier[-1]['rescored']:.1%} re-scored, {frontier[-1]['pairs_s']:.0f}/s "
+              f"{frontier[-1]['agreement']:.2%}", flush=True)
     figures["frontier"] = frontier
     good = [f for f in frontier if f["agreement"] >= 0.99]
     # the fastest point that keeps 99% of labels; where none does, the one that keeps the most
     best = max(good, key=lambda f: f["pairs_s"]) if good else max(frontier, key=lambda f: (f["agreement"], f["pairs_s"]))
-    figures["fast_reaches_99"] = bool(good)
-    figures["fast_pairs_s"], figures["fast_agreement"], figures["fast_point"] = best["pairs_s"], best["agreement"], best
+    figures["best_point_reaches_99"], figures["best_point"] = bool(good), best
+
+    # what `predict --fast` runs: `export --fast` calibrated on the model's training rows
+    exported = export_model(model_dir, fast=True)
+    fast = load_predictor(model_dir, fast=True)
+    seconds, q = timed(lambda: fast.predict_proba(rows), repeat=REPEAT)
+    figures["fast_pairs_s"], figures["fast_agreement"] = len(rows) / seconds, float((q.argmax(1) == fp32).mean())
+    figures["fast_path"] = {"backend": fast.backend, "rescore_gap": exported.rescore_gap,
+                            "calibration_rows": exported.calibration_rows, "calibration_agreement": exported.agreement,
+                            "rescored_share": getattr(fast, "rescored", 0) / (REPEAT * len(rows))}
 
     figures["cli_one_row_torch_s"] = cli_one_row(model_dir, workdir, rows[0], "torch")
     figures["cli_one_row_onnx_s"] = cli_one_row(model_dir, workdir, rows[0], "onnx")
@@ -236,21 +249,24 @@ def main() -> None:
                 ("ONNX Runtime fp32 (export)", f"{figures['onnx_pairs_s']:.1f}", f"{figures['onnx_pairs_s'] / base:.2f}x",
                  f"{figures['onnx_agreement']:.2%} vs fp32")]
     for f in frontier:
-        rows_out.append((f"{f['path']}, {f['keep_fp32']} most sensitive Linears fp32", f"{f['pairs_s']:.1f}",
-                         f"{f['pairs_s'] / base:.2f}x", f"{f['agreement']:.2%} vs fp32"))
+        rows_out.append((describe_point(f), f"{f['pairs_s']:.1f}", f"{f['pairs_s'] / base:.2f}x", f"{f['agreement']:.2%} vs fp32"))
+    fast = figures["fast_path"]
+    rows_out.append((f"predict --fast ({fast['backend']}, gap {fast['rescore_gap']:g} from export --fast)",
+                     f"{figures['fast_pairs_s']:.1f}", f"{figures['fast_pairs_s'] / base:.2f}x", f"{figures['fast_agreement']:.2%} vs fp32"))
     print()
     print(table(rows_out, ("path", "pairs/s", "ratio", "label agreement")))
     what = "best point at >= 99% agreement" if good else "no point keeps 99% of labels; the closest"
-    print(f"\n{what}: {best['path']}, keep {best['keep_fp32']}: {best['pairs_s']:.1f} pairs/s "
+    print(f"\n{what}: {describe_point(best)}: {best['pairs_s']:.1f} pairs/s "
           f"({best['pairs_s'] / base:.2f}x the pipeline), {best['agreement']:.2%} agreement")
+    print(f"predict --fast: {figures['fast_pairs_s']:.1f} pairs/s ({figures['fast_pairs_s'] / base:.2f}x), "
+          f"{figures['fast_agreement']:.2%} agreement; export --fast chose gap {fast['rescore_gap']:g} on "
+          f"{fast['calibration_rows']} training rows ({fast['calibration_agreement']:.2%} there), "
+          f"{fast['rescored_share']:.1%} of bench rows re-scored")
     margins = figures["int8_margins"]
     flips = (f"of the {margins['flipped']} rows all-int8 torch flips, {margins['share_of_flipped_below_0.1']:.0%} had a gap "
              f"under 0.1 (median {margins['median_gap_of_flipped']:.3f})") if margins["flipped"] else "all-int8 torch flips no row"
     print(f"what limits int8: {margins['share_gap_below_0.05']:.1%} of rows have an fp32 top-two gap under 0.05 "
           f"(median gap {margins['median_gap']:.3f}); {flips}")
-    print("int8, then fp32 again for its close calls: " + "; ".join(
-        f"gap < {c['gap']:g}: {c['rescored']:.0%} re-scored, {c['agreement']:.2%} agreement, {c['pairs_s']:.0f} pairs/s"
-        for c in figures["int8_cascade"]))
     print(f"fp32 labels on the bench rows: " + ", ".join(f"{k} {v}" for k, v in figures["fp32_label_counts"].items()))
     print(f"{len(rows)} rows, {figures['torch_threads']} torch threads; most sensitive Linears: "
           + ", ".join(n for n, _ in sensitivity[:4]))

@@ -1,7 +1,7 @@
 """The speed bench's explanation of int8 label changes must count the right rows."""
 import numpy as np
 
-from actorstance.eval.benchmarks.speed import close_call_cascade, decision_margins
+from actorstance.eval.benchmarks.speed import decision_margins
 
 
 def test_decision_margins_counts_close_calls_and_flips():
@@ -19,12 +19,3 @@ def test_decision_margins_with_no_flip():
     fp32 = np.array([[0.9, 0.05, 0.05]])
     margins = decision_margins(fp32, fp32)
     assert margins["flipped"] == 0 and margins["median_gap_of_flipped"] is None
-
-
-def test_close_call_cascade_rescores_only_close_int8_calls():
-    fp32 = np.array([[0.6, 0.3, 0.1], [0.2, 0.7, 0.1], [0.1, 0.2, 0.7]])
-    int8 = np.array([[0.45, 0.50, 0.05], [0.2, 0.7, 0.1], [0.1, 0.6, 0.3]])  # rows 0 (gap 0.05) and 2 (gap 0.3) flip
-    near, wide = close_call_cascade(fp32, int8, int8_pairs_s=200.0, fp32_pairs_s=100.0, gaps=(0.1, 0.6))
-    assert near["rescored"] == 1 / 3 and near["agreement"] == 2 / 3
-    assert wide["rescored"] == 1.0 and wide["agreement"] == 1.0
-    assert np.isclose(near["pairs_s"], 1 / (1 / 200 + (1 / 3) / 100)) and np.isclose(wide["pairs_s"], 1 / (1 / 200 + 1 / 100))

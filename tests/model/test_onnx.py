@@ -47,7 +47,9 @@ def test_onnx_prediction_process_never_imports_torch(onnx_model_dir, tmp_path):
     assert result.stdout.split() == ["onnx", "False"]
 
 
-def test_export_fast_measures_a_plan_and_predict_fast_uses_it(onnx_model_dir, seed_rows, tmp_path):
+def test_export_fast_measures_a_rescore_gap_and_predict_fast_reproduces_it(onnx_model_dir, seed_model, seed_rows, tmp_path):
+    """The agreement `export --fast` reports on its calibration rows is what `predict --fast`
+    then gives on them: the second pass is simulated exactly."""
     from typer.testing import CliRunner
 
     from actorstance import write_examples
@@ -57,14 +59,17 @@ def test_export_fast_measures_a_plan_and_predict_fast_uses_it(onnx_model_dir, se
     result = CliRunner().invoke(app, ["export", str(onnx_model_dir), "--fast", "--calibration", str(calibration)])
     assert result.exit_code == 0, result.output
     meta = json.loads((onnx_model_dir / "actorstance.json").read_text())
-    measured = meta["fast"]["measured"]
-    assert len(measured["sensitivity"]) == 38  # every Linear of MiniLM-L6 with its head, ranked
-    assert measured["chosen"]["agreement"] >= measured["target_agreement"] or measured["chosen"]["keep_fp32"] == 38
-    assert (onnx_model_dir / "model.int8.onnx").is_file()
+    assert meta["fast"]["keep_fp32"] == [] and (onnx_model_dir / "model.int8.onnx").is_file()
+    reference = seed_model.predict_proba(seed_rows[:40]).argmax(1)
     for backend, expected in (("auto", "onnx-int8"), ("torch", "torch-int8")):
+        key = "onnx" if backend == "auto" else "torch"
+        chosen = meta["fast"]["measured"][key]["chosen"]
+        assert meta["fast"]["rescore_gap"][key] == chosen["gap"]
+        assert chosen["agreement"] >= 0.995
         predictor = load_predictor(onnx_model_dir, backend=backend, fast=True)
-        assert predictor.backend == expected
-        assert predictor.predict_proba(seed_rows[:8]).shape == (8, 3)
+        assert predictor.backend == (expected + "+fp32" if chosen["gap"] > 0 else expected)
+        labels = predictor.predict_proba(seed_rows[:40]).argmax(1)
+        assert (labels == reference).mean() == pytest.approx(chosen["agreement"])
 
 
 def test_fast_without_a_plan_is_a_clear_error(seed_model_dir):
