@@ -208,6 +208,9 @@ def export(
         typer.echo(f"wrote {result.fast}: int8 weights; rows with an int8 top-two gap under {result.rescore_gap:g} "
                    f"({result.rescored:.1%} of {result.calibration_rows} calibration rows) are re-scored in fp32, "
                    f"{result.agreement:.2%} labels identical to fp32 on them; use predict --fast")
+        if result.rescore_gap > 1:
+            typer.echo(f"warning: only re-scoring every row kept {target:.1%} of the labels, so --fast is slower than "
+                       "the default here; a lower --target trades labels for speed", err=True)
 
 
 @app.command("evaluate")

@@ -56,9 +56,12 @@ def fast_predictor(folder: Path, meta: dict, backend: str, batch_size: int):
     from .cascade import CloseCallCascade
     from .quantize import FAST_ONNX_FILE, QuantPlan
     if "fast" not in meta:
-        raise ConfigError(f"--fast: {folder} has no quantisation plan yet; run `actorstance export {folder} --fast` once "
+        raise ConfigError(f"--fast: {folder} has no int8 model yet; run `actorstance export {folder} --fast` once "
                           "(it measures when int8 can be trusted and when a row needs fp32)")
-    gaps = meta["fast"].get("rescore_gap", {})  # absent in folders exported before the second pass
+    if "rescore_gap" not in meta["fast"]:
+        raise ConfigError(f"--fast: {folder} was exported by an older actorstance (int8 without the fp32 second pass); "
+                          f"run `actorstance export {folder} --fast` again")
+    gaps = meta["fast"]["rescore_gap"]
     if backend == "onnx" and (folder / FAST_ONNX_FILE).is_file():
         from .onnx_backend import OnnxStanceClassifier
         exact = OnnxStanceClassifier(folder, batch_size=batch_size)

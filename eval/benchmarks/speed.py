@@ -85,10 +85,10 @@ def encoder_flops(model, rows) -> float:
     the last layer computes keys and values for every token and the rest for [CLS] only."""
     import numpy as np
 
-    from actorstance.model.first_token import SHORTCUT_FLAG
+    from actorstance.model.first_token import has_first_token_shortcut
     config = model.model.config
     h, ffn, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
-    first_token_only = getattr(model.model.base_model.encoder.layer[-1], SHORTCUT_FLAG, False)
+    first_token_only = has_first_token_shortcut(model.model)
     lengths = np.sort(np.array([len(ids) for ids in model.encode(rows)["input_ids"]]))[::-1]
     total = 0.0
     for start in range(0, len(lengths), model.batch_size):
@@ -136,6 +136,8 @@ def main() -> None:
     parser.add_argument("--memory-rows", type=int, nargs="+", default=[10_000, 200_000])
     parser.add_argument("--model", type=Path, default=None, help="The trained model to measure (make bench passes the demo's). Default: the short training run's model.")
     args = parser.parse_args()
+    if 0 not in args.keep:
+        parser.error("--keep must include 0: the all-int8 point is the second pass's first pass and explains the flips")
     quiet_libraries()
     import torch
     from transformers import pipeline

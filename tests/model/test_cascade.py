@@ -44,3 +44,32 @@ def test_cascade_on_the_real_model_is_int8_at_gap_0_and_fp32_above_1(seed_model,
     expected = (seed_model if gap > 1 else int8).predict_proba(rows)
     np.testing.assert_allclose(cascade.predict_proba(rows), expected, atol=1e-6)
     assert cascade.rescored == (len(rows) if gap > 1 else 0)
+
+
+def test_cascade_on_the_real_model_rescores_a_subset_in_place(seed_model, seed_rows):
+    """A gap between the extremes: each row gets fp32 where its int8 call is close, int8 elsewhere."""
+    rows = seed_rows[:24]
+    int8 = quantize_torch(seed_model, QuantPlan(()))
+    int8_probs, fp32_probs = int8.predict_proba(rows), seed_model.predict_proba(rows)
+    gap = float(np.median(top_two_gap(int8_probs)))
+    close = top_two_gap(int8_probs) < gap
+    assert 0 < close.sum() < len(rows)
+    cascade = CloseCallCascade(int8, seed_model, gap)
+    np.testing.assert_allclose(cascade.predict_proba(rows), np.where(close[:, None], fp32_probs, int8_probs), atol=1e-6)
+    assert cascade.rescored == close.sum()
+
+
+def test_sensitivity_ranks_every_linear_and_a_plan_keeps_the_top_ones(seed_model, seed_rows):
+    """The bench's other frontier: quantise one Linear at a time, keep the worst in fp32."""
+    import torch
+
+    from actorstance.model.quantize import keep_plan, linear_sensitivity
+    ranking = linear_sensitivity(seed_model, seed_rows[:8])
+    assert len(ranking) == 38  # every Linear of MiniLM-L6 with its pooler and head
+    scores = [score for _, score in ranking]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+    plan = keep_plan(ranking, 2)
+    assert plan.keep_fp32 == (ranking[0][0], ranking[1][0])
+    quantized = dict(quantize_torch(seed_model, plan).model.named_modules())
+    assert all(type(quantized[name]) is torch.nn.Linear for name in plan.keep_fp32)
+    assert sum(type(m) is torch.nn.Linear for m in quantized.values()) == 2
