@@ -39,3 +39,8 @@ class Prediction:
     @property
     def confidence(self) -> float:
         return self.probabilities[self.label]
+
+    @classmethod
+    def from_probabilities(cls, probs) -> "Prediction":
+        """One row of a `predict_proba` array, columns in `LABELS` order."""
+        return cls(LABELS[int(probs.argmax())], {label: float(x) for label, x in zip(LABELS, probs)})

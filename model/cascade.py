@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from actorstance.data.schema import LABELS, Prediction, StanceExample
+from actorstance.data.schema import Prediction, StanceExample
 
 
 def top_two_gap(probs: np.ndarray) -> np.ndarray:
@@ -49,5 +49,4 @@ class CloseCallCascade:
         return probs
 
     def predict(self, rows: Sequence[StanceExample], show_progress: bool = False) -> list[Prediction]:
-        return [Prediction(LABELS[int(p.argmax())], {label: float(x) for label, x in zip(LABELS, p)})
-                for p in self.predict_proba(rows)]
+        return [Prediction.from_probabilities(p) for p in self.predict_proba(rows)]

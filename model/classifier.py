@@ -142,8 +142,7 @@ class StanceClassifier:
     def predict(self, rows: Sequence[StanceExample], show_progress: bool = False) -> list[Prediction]:
         """One `Prediction` per row, in input order."""
         probs = self.predict_proba(rows, show_progress=show_progress)
-        return [Prediction(LABELS[int(p.argmax())], {label: float(x) for label, x in zip(LABELS, p)})
-                for p in probs]
+        return [Prediction.from_probabilities(p) for p in probs]
 
     # ---- saving -------------------------------------------------------------------------
 

@@ -71,5 +71,4 @@ def install_first_token_shortcut(model: nn.Module) -> bool:
 
 
 def has_first_token_shortcut(model: nn.Module) -> bool:
-    base = getattr(model, "base_model", None)
-    return isinstance(getattr(getattr(base, "encoder", None), "layer", [None])[-1], FirstTokenBertLayer)
+    return any(isinstance(module, FirstTokenBertLayer) for module in model.modules())

@@ -95,8 +95,7 @@ class OnnxStanceClassifier:
 
     def predict(self, rows: Sequence[StanceExample], show_progress: bool = False):
         from actorstance.data.schema import Prediction
-        return [Prediction(LABELS[int(p.argmax())], {label: float(x) for label, x in zip(LABELS, p)})
-                for p in self.predict_proba(rows)]
+        return [Prediction.from_probabilities(p) for p in self.predict_proba(rows)]
 
 
 def export_onnx(folder: str | Path, file_name: str = ONNX_FILE, opset: int = 17) -> Path:

@@ -126,4 +126,4 @@ def choose_rescore_gap(reference: np.ndarray, int8: np.ndarray, target: float = 
         tried.append({"gap": gap, "rescored": float(redo.mean()), "agreement": agreement})
         if agreement >= target:
             break
-    return {"int8_agreement": tried[0]["agreement"] if gaps[0] == 0 else None, "tried": tried, "chosen": tried[-1]}
+    return {"int8_agreement": float((approximate == expected).mean()), "tried": tried, "chosen": tried[-1]}
