@@ -5,8 +5,9 @@ prediction in the input's order. Memory stays flat whatever the file's size.
 The output goes to a part file with a checkpoint after every chunk, and is moved into place at
 the end: an interrupted run leaves no output, and `resume` continues it. Chunks are fixed
 slices of the valid rows, so a resumed run and a shard (`shard=(i, n)`, a contiguous range of
-whole chunks) compute every chunk exactly as one uninterrupted run does: their outputs are
-byte-identical to it.
+whole chunks) compute every chunk in the same batches as one uninterrupted run does: their
+outputs equal its output row for row (the last digit of a probability aside, which the math
+library can round differently in another process).
 """
 from __future__ import annotations
 
