@@ -1,6 +1,9 @@
-"""The speed bench's explanation of int8 label changes must count the right rows."""
+"""Bench helpers: the speed bench's explanation of int8 label changes must count the right rows;
+the SemEval bench's blend weight must be the dev split's best."""
 import numpy as np
 
+from actorstance import StanceExample
+from actorstance.eval.benchmarks.semeval import blend_weight
 from actorstance.eval.benchmarks.speed import decision_margins
 
 
@@ -19,3 +22,14 @@ def test_decision_margins_with_no_flip():
     fp32 = np.array([[0.9, 0.05, 0.05]])
     margins = decision_margins(fp32, fp32)
     assert margins["flipped"] == 0 and margins["median_gap_of_flipped"] is None
+
+
+def test_blend_weight_is_the_best_on_dev():
+    dev = [StanceExample(text=f"t{i}", actor="a", issue="x", stance=s) for i, s in enumerate(["favor", "against", "favor", "against"])]
+    right, wrong = np.eye(3)[[0, 1, 0, 1]], np.eye(3)[[1, 0, 1, 0]]
+    assert blend_weight(dev, right, wrong) == 0.6  # only the transformer is right: the first weight where it outvotes
+    assert blend_weight(dev, wrong, right) == 0.0
+    # row 0 (favor) is right once the transformer's weight passes 1/3, row 1 (against) while it is under 0.8
+    transformer = np.array([[0.9, 0.1, 0.0], [0.6, 0.4, 0.0]])
+    lexical = np.array([[0.3, 0.7, 0.0], [0.1, 0.9, 0.0]])
+    assert blend_weight(dev[:2], transformer, lexical) == 0.4

@@ -1,13 +1,15 @@
 """Metrics against hand-computed values; baselines; report files; aggregation."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from actorstance import StanceExample, evaluate
 from actorstance.data.schema import Prediction
-from actorstance.eval import MajorityBaseline, TfidfBaseline, classification_metrics
+from actorstance.eval import MajorityBaseline, PerTargetNgramBaseline, TfidfBaseline, classification_metrics
 from actorstance.eval.aggregate import aggregate, format_matrix
 
 
@@ -27,6 +29,18 @@ def test_baselines(small_rows):
     assert MajorityBaseline().fit(small_rows[:4]).predict(small_rows[:2]) == ["favor", "favor"]
     tfidf = TfidfBaseline().fit(small_rows)
     assert sum(p == r.stance for p, r in zip(tfidf.predict(small_rows), small_rows)) >= 10
+
+
+def test_per_target_ngram_baseline_fits_each_issue_and_knows_what_it_has_not_seen(small_rows):
+    rows = small_rows + [dataclasses.replace(small_rows[0], text="Ana Silva will speak on the carbon tax again.", id="x")]
+    ngram = PerTargetNgramBaseline().fit(rows)
+    probabilities = ngram.predict_proba(rows)
+    assert probabilities.shape == (len(rows), 3) and np.allclose(probabilities.sum(axis=1), 1.0)
+    assert sum(p == r.stance for p, r in zip(ngram.predict(rows), rows)) >= 10
+    unseen = dataclasses.replace(small_rows[0], issue="an issue never trained on")
+    assert np.allclose(ngram.predict_proba([unseen]), 1 / 3)
+    single = PerTargetNgramBaseline().fit(small_rows[:1])  # one row, one label: that label, certain
+    assert ngram.predict_proba(small_rows[:1]).max() < 1.0 and single.predict_proba(small_rows[:1]).tolist() == [[1.0, 0.0, 0.0]]
 
 
 def test_evaluate_writes_report(seed_model, seed_rows, tmp_path):
