@@ -166,7 +166,7 @@ def predict(
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Where --skip-invalid lists the skipped rows. Default: OUTPUT.rejects.jsonl.")] = None,
     label_map: LabelMap = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run of the same job from its last checkpoint.")] = False,
-    shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: score only the I-th of N equal parts (1-based); the N outputs, concatenated in order, equal one run's output.")] = None,
+    shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: score only the I-th of N parts, contiguous runs of whole --chunk-rows chunks (1-based); the N outputs, concatenated in order, equal one run's output row for row.")] = None,
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows per checkpoint (what --resume can skip) and per shard unit.")] = 1024,
     fast: Annotated[bool, typer.Option("--fast", help="int8 weights, with the close calls scored again in fp32 under the gap `actorstance export --fast` measured (faster; a few labels may differ).")] = False,
     quiet: Quiet = False,

@@ -6,8 +6,8 @@ The output goes to a part file with a checkpoint after every chunk, and is moved
 the end: an interrupted run leaves no output, and `resume` continues it. Chunks are fixed
 slices of the valid rows, so a resumed run and a shard (`shard=(i, n)`, a contiguous range of
 whole chunks) compute every chunk in the same batches as one uninterrupted run does: their
-outputs equal its output row for row (the last digit of a probability aside, which the math
-library can round differently in another process).
+outputs equal its output row for row, the probabilities within 1e-5 (the math library's kernels
+differ by CPU and can round the 6th decimal apart).
 """
 from __future__ import annotations
 

@@ -31,16 +31,34 @@ def test_baselines(small_rows):
     assert sum(p == r.stance for p, r in zip(tfidf.predict(small_rows), small_rows)) >= 10
 
 
-def test_per_target_ngram_baseline_fits_each_issue_and_knows_what_it_has_not_seen(small_rows):
-    rows = small_rows + [dataclasses.replace(small_rows[0], text="Ana Silva will speak on the carbon tax again.", id="x")]
-    ngram = PerTargetNgramBaseline().fit(rows)
-    probabilities = ngram.predict_proba(rows)
-    assert probabilities.shape == (len(rows), 3) and np.allclose(probabilities.sum(axis=1), 1.0)
-    assert sum(p == r.stance for p, r in zip(ngram.predict(rows), rows)) >= 10
+def test_per_target_ngram_baseline_fits_each_issue_apart(small_rows):
+    # the same two sentences under two issues with opposite labels: only a model per issue gets all right
+    texts = ("The plan is a disgrace, said the minister.", "The minister backed the plan.")
+    twin = [StanceExample(text=text, actor="x", issue=issue, stance=stance)
+            for issue, stances in (("plan A", ("against", "favor")), ("plan B", ("favor", "against")))
+            for text, stance in zip(texts, stances)]
+    ngram = PerTargetNgramBaseline().fit(small_rows + twin)
+    assert set(ngram.models_) >= {"plan A", "plan B"}
+    assert ngram.predict(twin) == ["against", "favor", "favor", "against"]
+    probabilities = ngram.predict_proba(small_rows)
+    assert probabilities.shape == (len(small_rows), 3)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert sum(p == r.stance for p, r in zip(ngram.predict(small_rows), small_rows)) >= 10
+
+
+def test_per_target_ngram_baseline_labels_an_issue_never_had_keep_probability_zero(small_rows):
+    two_labels = [r for r in small_rows if r.stance != "none"]  # favor and against only
+    probabilities = PerTargetNgramBaseline().fit(two_labels).predict_proba(small_rows)
+    assert np.all(probabilities[:, 2] == 0.0) and np.allclose(probabilities.sum(axis=1), 1.0)
+
+
+def test_per_target_ngram_baseline_single_label_and_unseen_issues(small_rows):
+    against = PerTargetNgramBaseline().fit(small_rows[1:2])  # one row, labelled against
+    assert against.predict_proba(small_rows[1:2]).tolist() == [[0.0, 1.0, 0.0]]
+    shares = PerTargetNgramBaseline().fit(small_rows[:4])  # favor, against, none, favor
     unseen = dataclasses.replace(small_rows[0], issue="an issue never trained on")
-    assert np.allclose(ngram.predict_proba([unseen]), 1 / 3)
-    single = PerTargetNgramBaseline().fit(small_rows[:1])  # one row, one label: that label, certain
-    assert ngram.predict_proba(small_rows[:1]).max() < 1.0 and single.predict_proba(small_rows[:1]).tolist() == [[1.0, 0.0, 0.0]]
+    assert np.allclose(shares.predict_proba([unseen]), [[0.5, 0.25, 0.25]])
+    assert shares.predict([unseen]) == ["favor"]
 
 
 def test_evaluate_writes_report(seed_model, seed_rows, tmp_path):
