@@ -144,9 +144,10 @@ def _csv_records(path: Path) -> Iterator[Record]:
                 values = next(reader)
             except StopIteration:
                 return
-            except csv.Error as exc:
+            except csv.Error as exc:  # e.g. a bare carriage return in an unquoted cell
+                end = reader.line_num  # the parser starts afresh on the next line
                 yield Record(start, None, InputError(path, f"unreadable CSV row ({exc})", line=start))
-                return  # the parser cannot resynchronise after a broken quote
+                continue
             end = reader.line_num
             raw = ",".join(values)
             errors = [bad_lines.pop(n) for n in range(start, end + 1) if n in bad_lines]
@@ -156,7 +157,8 @@ def _csv_records(path: Path) -> Iterator[Record]:
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
-                error = InputError(path, f"row has {len(values)} columns, the header has {len(header)}", line=start)
+                spans = f" (lines {start}-{end}: a quote opened on line {start} and never closed?)" if end > start else ""
+                error = InputError(path, f"row has {len(values)} columns, the header has {len(header)}{spans}", line=start)
                 yield Record(start, None, error, raw)
                 continue
             yield Record(start, dict(zip(header, values)))

@@ -31,7 +31,7 @@ def corrupt(record: dict, how: str, fmt: str) -> bytes:
     if how == "truncate" and fmt == "jsonl":
         return line[: max(1, len(line) // 2)].rstrip(b"\n") + b"\n"
     if how == "bad_bytes":
-        return line.rstrip(b"\n") + b"\xff\xfe\n"
+        return line.rstrip(b"\r\n") + b"\xff\xfe\n"
     if how == "not_object" and fmt == "jsonl":
         return b"[1, 2, 3]\n"
     return line
@@ -44,7 +44,9 @@ def encode(record: dict, fmt: str) -> bytes:
     if fmt == "jsonl":
         return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([record.get(k, "") for k in HEADER])
+    # Windows line ends: the writer then quotes a cell holding a bare carriage return, which it
+    # leaves unquoted (unreadable CSV) with "\n" line ends
+    csv.writer(buffer, lineterminator="\r\n").writerow([record.get(k, "") for k in HEADER])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -58,7 +60,9 @@ def is_valid_after(how: str | None, fmt: str, record: dict) -> bool:
     return False
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# The same 1,500 cases every run, so CI repeats itself (a random run of 60 once found the bare
+# carriage-return bug in CI only; 1,500 random cases find it every time on the old reader).
+@settings(max_examples=1500, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(row, st.one_of(st.none(), st.sampled_from(CORRUPTIONS))), min_size=1, max_size=12),
        fmt=st.sampled_from(["jsonl", "csv"]))
 def test_random_corruptions_never_crash_and_never_lose_a_valid_row(tmp_path_factory, rows, fmt):

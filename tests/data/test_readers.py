@@ -85,6 +85,23 @@ def test_csv_with_wrong_column_count(tmp_path):
         load_examples(path)
 
 
+def test_an_unreadable_csv_row_is_one_reject_and_the_rows_after_it_are_read(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"text,actor,issue\na,b,c\nd,e,f\rg\nh,i,j\n")  # a bare carriage return in an unquoted cell
+    with pytest.raises(InputError, match=r"x.csv, line 3: unreadable CSV row"):
+        load_examples(path)
+    with RejectLog(tmp_path / "rejects.jsonl") as rejects:
+        rows = load_examples(path, rejects=rejects)
+    assert [r.text for r in rows] == ["a", "h"] and rejects.count == 1
+
+
+def test_an_unclosed_csv_quote_names_the_lines_it_swallowed(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('text,actor,issue\na,b,c\n"d,e,f\ng,h,i\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 3: row has 1 columns, the header has 3 \(lines 3-4: a quote opened on line 3"):
+        load_examples(path)
+
+
 def test_csv_missing_required_column(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("text,issue\na,c\n", encoding="utf-8")
