@@ -7,6 +7,12 @@ LABELS: tuple[str, ...] = ("favor", "against", "none")
 """Stance labels in the fixed order used for model outputs, probabilities and confusion matrices."""
 
 
+def labels_of(scores) -> list[str]:
+    """The label of each row of a (rows, 3) array of probabilities or logits in `LABELS` order."""
+    import numpy as np
+    return [LABELS[i] for i in np.asarray(scores).argmax(axis=-1)]
+
+
 @dataclass(frozen=True)
 class StanceExample:
     """One (sentence, actor, issue) row, labelled or not. Fields follow GUIDELINE.md."""

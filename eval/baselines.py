@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from actorstance.data.schema import LABELS, StanceExample
+from actorstance.data.schema import LABELS, StanceExample, labels_of
 
 
 def _gold(rows: Sequence[StanceExample]) -> list[str]:
@@ -125,7 +125,7 @@ class PerTargetNgramBaseline:
         return out
 
     def predict(self, rows: Sequence[StanceExample]) -> list[str]:
-        return [LABELS[i] for i in self.predict_proba(rows).argmax(axis=1)]
+        return labels_of(self.predict_proba(rows))
 
 
 def baseline_predictions(train_rows: Sequence[StanceExample], test_rows: Sequence[StanceExample],

@@ -8,12 +8,11 @@ import tempfile
 from collections import Counter
 from typing import Sequence
 
-import numpy as np
 import torch
 from datasets import Dataset
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments, set_seed
 
-from actorstance.data.schema import LABELS, StanceExample
+from actorstance.data.schema import LABELS, StanceExample, labels_of
 from actorstance.errors import InputError
 from actorstance.eval.metrics import f_avg, macro_f1
 from actorstance.model.classifier import StanceClassifier
@@ -78,7 +77,7 @@ class StanceTrainer(Trainer):
 
 def compute_metrics(eval_prediction) -> dict[str, float]:
     logits, labels = eval_prediction.predictions, eval_prediction.label_ids
-    predicted = [LABELS[i] for i in np.asarray(logits).argmax(-1)]
+    predicted = labels_of(logits)
     gold = [LABELS[i] for i in labels]
     return {"macro_f1": macro_f1(gold, predicted), "f_avg": f_avg(gold, predicted)}
 

@@ -61,14 +61,10 @@ def per_target_f_avg(rows, predicted) -> dict[str, float]:
     return {t: f_avg(g, p) for t, (g, p) in sorted(by_target.items())}
 
 
-def labels_of(probabilities) -> list[str]:
-    from actorstance.data.schema import LABELS
-    return [LABELS[i] for i in probabilities.argmax(axis=1)]
-
-
 def blend_weight(dev, model_dev, ngram_dev) -> float:
     """The transformer's weight in the probability average that scores best on dev F_avg (the
     first of equals, from 0: the lexical model alone)."""
+    from actorstance.data.schema import labels_of
     from actorstance.eval.metrics import f_avg
     gold = [r.stance for r in dev]
     scores = {w: f_avg(gold, labels_of(w * model_dev + (1 - w) * ngram_dev)) for w in BLEND_WEIGHTS}
@@ -95,6 +91,7 @@ def main() -> None:
         return
     quiet_libraries()
     from actorstance.data.converters import convert
+    from actorstance.data.schema import labels_of
     from actorstance.eval.baselines import MajorityBaseline, PerTargetNgramBaseline, TfidfBaseline
     from actorstance.eval.metrics import f_avg
     from actorstance.training import TrainConfig, fine_tune

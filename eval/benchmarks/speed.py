@@ -252,8 +252,8 @@ def main() -> None:
                  f"{figures['onnx_agreement']:.2%} vs fp32")]
     for f in frontier:
         rows_out.append((describe_point(f), f"{f['pairs_s']:.1f}", f"{f['pairs_s'] / base:.2f}x", f"{f['agreement']:.2%} vs fp32"))
-    fast = figures["fast_path"]
-    rows_out.append((f"predict --fast ({fast['backend']}, gap {fast['rescore_gap']:g} from export --fast)",
+    fast_path = figures["fast_path"]
+    rows_out.append((f"predict --fast ({fast_path['backend']}, gap {fast_path['rescore_gap']:g} from export --fast)",
                      f"{figures['fast_pairs_s']:.1f}", f"{figures['fast_pairs_s'] / base:.2f}x", f"{figures['fast_agreement']:.2%} vs fp32"))
     print()
     print(table(rows_out, ("path", "pairs/s", "ratio", "label agreement")))
@@ -261,15 +261,15 @@ def main() -> None:
     print(f"\n{what}: {describe_point(best)}: {best['pairs_s']:.1f} pairs/s "
           f"({best['pairs_s'] / base:.2f}x the pipeline), {best['agreement']:.2%} agreement")
     print(f"predict --fast: {figures['fast_pairs_s']:.1f} pairs/s ({figures['fast_pairs_s'] / base:.2f}x), "
-          f"{figures['fast_agreement']:.2%} agreement; export --fast chose gap {fast['rescore_gap']:g} on "
-          f"{fast['calibration_rows']} training rows ({fast['calibration_agreement']:.2%} there), "
-          f"{fast['rescored_share']:.1%} of bench rows re-scored")
+          f"{figures['fast_agreement']:.2%} agreement; export --fast chose gap {fast_path['rescore_gap']:g} on "
+          f"{fast_path['calibration_rows']} training rows ({fast_path['calibration_agreement']:.2%} there), "
+          f"{fast_path['rescored_share']:.1%} of bench rows re-scored")
     margins = figures["int8_margins"]
     flips = (f"of the {margins['flipped']} rows all-int8 torch flips, {margins['share_of_flipped_below_0.1']:.0%} had a gap "
              f"under 0.1 (median {margins['median_gap_of_flipped']:.3f})") if margins["flipped"] else "all-int8 torch flips no row"
     print(f"what limits int8: {margins['share_gap_below_0.05']:.1%} of rows have an fp32 top-two gap under 0.05 "
           f"(median gap {margins['median_gap']:.3f}); {flips}")
-    print(f"fp32 labels on the bench rows: " + ", ".join(f"{k} {v}" for k, v in figures["fp32_label_counts"].items()))
+    print("fp32 labels on the bench rows: " + ", ".join(f"{k} {v}" for k, v in figures["fp32_label_counts"].items()))
     print(f"{len(rows)} rows, {figures['torch_threads']} torch threads; most sensitive Linears: "
           + ", ".join(n for n, _ in sensitivity[:4]))
     print(f"default path: {figures['gflops_default']:.1f} GFLOP/s achieved; plain 1024x1024 matmul: {figures['gflops_peak']:.1f} GFLOP/s")
