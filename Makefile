@@ -3,10 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-# The CPU wheel of torch lies on disk here; pinning it first keeps pip from pulling a CUDA build.
+# The CPU wheel of torch lies on disk on the project machines; pinning it first keeps pip from
+# pulling a CUDA build. Elsewhere TORCH_INDEX picks the build: .../whl/cpu or .../whl/cu128.
 TORCH_SPEC ?= torch==2.13.0
+TORCH_INDEX ?=
 WHEELS := $(wildcard /opt/wheels)
 FIND_LINKS := $(if $(WHEELS),--find-links $(WHEELS),)
+TORCH_SOURCE := $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),$(FIND_LINKS))
 RUN_ENV := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_VERBOSITY=error \
 	HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false
 DEMO_DIR ?= runs/demo
@@ -18,7 +21,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet $(FIND_LINKS) "$(TORCH_SPEC)"
+	$(PIP) install --quiet $(TORCH_SOURCE) "$(TORCH_SPEC)"
 	$(PIP) install --quiet $(FIND_LINKS) -e ".[test]"
 	touch $@
 
@@ -30,16 +33,16 @@ test: setup
 
 # The speed bench measures the demo's trained model where `make demo` has made one.
 bench: setup
-	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.speed $(if $(wildcard $(DEMO_DIR)/model/actorstance.json),--model $(DEMO_DIR)/model,)
+	$(RUN_ENV) $(PY) -m benchmarks.speed $(if $(wildcard $(DEMO_DIR)/model/actorstance.json),--model $(DEMO_DIR)/model,)
 
 clean:
 	rm -rf $(VENV) runs build *.egg-info
 
 bench-quality: setup
-	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.quality
+	$(RUN_ENV) $(PY) -m benchmarks.quality
 
 bench-semeval: setup
-	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.semeval
+	$(RUN_ENV) $(PY) -m benchmarks.semeval
 
 bench-analyze: setup
-	$(RUN_ENV) $(PY) -m actorstance.eval.benchmarks.analyze
+	$(RUN_ENV) $(PY) -m benchmarks.analyze

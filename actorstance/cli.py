@@ -5,9 +5,8 @@ Heavy imports (torch, transformers) happen inside commands so `--help` answers a
 """
 from __future__ import annotations
 
+import contextlib
 import functools
-import os
-import shutil
 import signal
 import sys
 import threading
@@ -16,6 +15,7 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
+from actorstance.console import quiet_libraries, summary_table
 from actorstance.errors import ActorstanceError
 from actorstance.training.config import TrainConfig
 
@@ -23,18 +23,6 @@ DEFAULTS = TrainConfig()
 
 app = typer.Typer(help="Who takes which side on which issue: train, evaluate and run stance models on news.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-
-
-def quiet_libraries(import_transformers: bool = True) -> None:
-    """Keep transformers' load reports and download bars out of the user's terminal."""
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    if not import_transformers:
-        return
-    from transformers.utils import logging as hf_logging
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
 
 
 def user_errors(command: Callable | None = None, *, interrupted: str = "interrupted: nothing was written") -> Callable:
@@ -99,6 +87,18 @@ def reject_log(skip_invalid: bool, path: Path):
     return RejectLog(path) if skip_invalid else None
 
 
+@contextlib.contextmanager
+def rejects_kept_on_error(rejects):
+    """If reading fails (say, no valid row at all), the error names the rejects file: write it,
+    so the file it points to exists and no temporary file is left behind."""
+    try:
+        yield
+    except BaseException:
+        if rejects is not None:
+            rejects.close()
+        raise
+
+
 def report_rejects(rejects) -> None:
     if rejects is not None:
         rejects.close()
@@ -117,6 +117,7 @@ def train(
     device: Device = "auto", quiet: Quiet = False, skip_invalid: SkipInvalid = False, label_map: LabelMap = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its last checkpoint in OUTPUT/checkpoints.")] = False,
     save_steps: Annotated[Optional[int], typer.Option("--save-steps", min=1, help="Checkpoint every N optimiser steps (default: every epoch).")] = None,
+    keep_training_rows: Annotated[bool, typer.Option("--keep-training-rows", help="Save the training rows in the model folder (then `evaluate` fits its baselines on them without --train). Off by default: a shared model shares no labelled data.")] = False,
 ) -> None:
     """Fine-tune a stance model on labelled rows and save it as a Hugging Face folder.
 
@@ -125,32 +126,40 @@ def train(
     config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet,
                           checkpoint_dir=str(output / "checkpoints"), resume=resume, save_steps=save_steps)
     rejects = reject_log(skip_invalid, output / "rejected_rows.jsonl")
-    sources, rows = load_training_data(data, label_map, rejects)
-    eval_rows = None
-    if eval_data:
-        from actorstance.data.readers import load_examples, parse_label_map
-        eval_rows = load_examples(eval_data, require_stance=True, label_map=parse_label_map(label_map), rejects=rejects)
+    with rejects_kept_on_error(rejects):
+        sources, rows = load_training_data(data, label_map, rejects)
+        eval_rows = None
+        if eval_data:
+            from actorstance.data.readers import load_examples, parse_label_map
+            eval_rows = load_examples(eval_data, require_stance=True, label_map=parse_label_map(label_map), rejects=rejects)
     report_rejects(rejects)
     quiet_libraries()
-    from actorstance.eval.report import evaluate
-    from actorstance.training.trainer import fine_tune, is_main_process
-    main = is_main_process()
-    if main:
+    from actorstance.training.pipeline import train_and_save
+    from actorstance.training.trainer import is_main_process
+    if is_main_process():
         typer.echo(f"training on {len(rows)} rows from {', '.join(map(str, sources))}", err=True)
-    model = fine_tune(rows, config, eval_rows=eval_rows)
-    if not main:
+    try:
+        trained = train_and_save(rows, config, output, eval_rows=eval_rows, sources=sources,
+                                 keep_training_rows=keep_training_rows, eval_title=f"Evaluation on {eval_data}")
+    except KeyboardInterrupt:
+        typer.echo(interrupted_training_message(output), err=True)
+        raise typer.Exit(130) from None
+    if trained.folder is None:
         return
-    model.info["training"]["data"] = [str(s) for s in sources]
-    if eval_rows:
-        report = evaluate(model, eval_rows, title=f"Evaluation on {eval_data}")
-        model.info["metrics"] = {f"eval_{k}": v for k, v in report.summary()["model"].items()}
-        report.save(output / "evaluation")
-    model.save_pretrained(output)
-    shutil.rmtree(output / "checkpoints", ignore_errors=True)  # only an interrupted run needs them
-    speed = model.info["training"]["train_examples_per_s"]
+    speed = trained.model.info["training"]["train_examples_per_s"]
     typer.echo(f"saved model to {output} ({speed} training examples/s)")
-    if eval_rows:
-        typer.echo(summary_table(report.summary()))
+    if trained.report is not None:
+        typer.echo(summary_table(trained.report.summary()))
+
+
+def interrupted_training_message(output: Path) -> str:
+    """What an interrupted `train` kept: the last finished checkpoint, if any, and how to go on."""
+    from actorstance.training.trainer import last_complete_checkpoint
+    checkpoint = last_complete_checkpoint(str(output / "checkpoints"))
+    if checkpoint is None:
+        return "interrupted before the first checkpoint: no model was written; run the same command again to start over"
+    return (f"interrupted: no model was written, but the checkpoint {checkpoint} was kept; "
+            "run the same command with --resume to continue from it")
 
 
 @app.command()
@@ -178,6 +187,8 @@ def predict(
     run = predict_file(model, input, output, batch_size=batch_size, device=device, backend=backend,
                        show_progress=not quiet, skip_invalid=skip_invalid, rejects_path=rejects,
                        label_map=label_map, resume=resume, shard=shard, chunk_rows=chunk_rows, fast=fast)
+    for warning in run.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     notes = [f"{run.backend} backend", f"{run.rows_per_s:.0f} rows/s"]
     if run.resumed_from:
         notes.append(f"resumed after {run.resumed_from} rows")
@@ -219,19 +230,23 @@ def evaluate_command(
     model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
     data: Annotated[str, typer.Argument(help="Labelled JSONL/CSV file or packaged dataset name.")],
     report_dir: Annotated[Path, typer.Option("--report", help="Folder for metrics.json, report.md and confusion.png.")] = ...,
-    train_data: Annotated[Optional[list[str]], typer.Option("--train", help="Rows to fit the baselines on. Default: the model's own training rows.")] = None,
+    train_data: Annotated[Optional[list[str]], typer.Option("--train", help="Rows to fit the baselines on. Default: the training rows saved with the model (train --keep-training-rows); without either, no baselines.")] = None,
     device: Device = "auto", quiet: Quiet = False, skip_invalid: SkipInvalid = False, label_map: LabelMap = None,
 ) -> None:
     """Score a model on labelled rows beside majority and TF-IDF baselines."""
     from actorstance.data.readers import load_examples, parse_label_map
     rejects = reject_log(skip_invalid, report_dir / "rejected_rows.jsonl")
-    rows = load_examples(data, require_stance=True, label_map=parse_label_map(label_map), rejects=rejects)
-    train_rows = load_training_data(train_data, label_map, rejects)[1] if train_data else None
+    with rejects_kept_on_error(rejects):
+        rows = load_examples(data, require_stance=True, label_map=parse_label_map(label_map), rejects=rejects)
+        train_rows = load_training_data(train_data, label_map, rejects)[1] if train_data else None
     report_rejects(rejects)
     quiet_libraries()
     from actorstance.eval.report import evaluate
     from actorstance.model.classifier import StanceClassifier
     classifier = StanceClassifier.from_pretrained(model, device=device)
+    if train_rows is None and not classifier.training_rows:
+        typer.echo("note: no baselines: the model folder keeps no training rows; pass --train DATA (the rows it "
+                   "was trained on) to score the majority and TF-IDF baselines beside it", err=True)
     report = evaluate(classifier, rows, train_rows=train_rows, show_progress=not quiet, title=f"Evaluation on {data}")
     report.save(report_dir)
     typer.echo(summary_table(report.summary()))
@@ -244,7 +259,7 @@ def cross_validate_command(
     data: Annotated[Optional[list[str]], typer.Argument(help="Labelled files or packaged dataset names. Default: all shipped labelled data.")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="Number of folds.")] = 5,
     by: Annotated[str, typer.Option("--by", help="Group rows by doc_id (articles), issue or actor: a group never sits on both sides.")] = "doc_id",
-    report_dir: Annotated[Optional[Path], typer.Option("--report", help="Folder for the pooled report.")] = None,
+    report_dir: Annotated[Optional[Path], typer.Option("--report", help="Folder for the pooled report and folds.json (the groups each fold held out).")] = None,
     base: Base = None, epochs: Epochs = DEFAULTS.epochs, batch_size: BatchSize = DEFAULTS.batch_size,
     lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
     class_weights: ClassWeights = DEFAULTS.class_weighted_loss, template: Template = DEFAULTS.first_segment,
@@ -257,7 +272,7 @@ def cross_validate_command(
     from actorstance.training.crossval import cross_validate
     result = cross_validate(rows, config, folds=folds, by=by)
     if report_dir:
-        result.pooled.save(report_dir)
+        result.save(report_dir)
     typer.echo(f"{folds}-fold cross-validation grouped by {by}, {len(rows)} rows")
     typer.echo(summary_table(result.pooled.summary()))
 
@@ -274,10 +289,10 @@ def analyze(
     device: Device = "auto", quiet: Quiet = False,
 ) -> None:
     """Map who stands where: segment articles, find actors, score them on every issue, aggregate."""
-    from actorstance.data.articles import read_articles
-    from actorstance.eval.analyze import analyze_articles, read_issues
-    from actorstance.eval.aggregate import format_matrix
-    from actorstance.data.mentions import AliasTable
+    from actorstance.analysis.articles import read_articles
+    from actorstance.analysis.analyze import analyze_articles, read_issues
+    from actorstance.analysis.aggregate import format_matrix
+    from actorstance.analysis.mentions import AliasTable
     article_list = read_articles(articles)
     issue_list = read_issues(issues)
     table = AliasTable.load(aliases)
@@ -328,17 +343,6 @@ def data_stats(
     rows = [r for f in files for r in load_examples(f)]
     stats = dataset_stats(rows)
     typer.echo(json_module.dumps(stats, indent=2, ensure_ascii=False) if as_json else format_stats(stats, top))
-
-
-def summary_table(summary: dict[str, dict[str, float]]) -> str:
-    lines = [f"{'system':<14} {'macro-F1':>9} {'F_avg':>7} {'accuracy':>9}"]
-    for name, m in summary.items():
-        lines.append(f"{name:<14} {m['macro_f1']:>9.3f} {m['f_avg']:>7.3f} {m['accuracy']:>9.3f}")
-    return "\n".join(lines)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
 
 
 if __name__ == "__main__":  # pragma: no cover

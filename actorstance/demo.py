@@ -14,26 +14,26 @@ import argparse
 import time
 from pathlib import Path
 
-from actorstance.cli import quiet_libraries, summary_table
+from actorstance.console import quiet_libraries, summary_table
 
 HELD_OUT_SEED = "000_2a04d8071712f466"
 
 
 def run(output: Path, epochs: float, test_share: float, seed: int) -> None:
     quiet_libraries()
-    from actorstance.data.articles import seed_articles
-    from actorstance.data.mentions import AliasTable
+    from actorstance.analysis.articles import seed_articles
+    from actorstance.analysis.mentions import AliasTable
     from actorstance.data.readers import load_examples, packaged_datasets
     from actorstance.data.shared import shared_path
     from actorstance.data.splits import train_test_split
     from actorstance.data.writers import write_examples
-    from actorstance.eval.aggregate import format_matrix
-    from actorstance.eval.analyze import analyze_articles
+    from actorstance.analysis.aggregate import format_matrix
+    from actorstance.analysis.analyze import analyze_articles
     from actorstance.eval.map_agreement import map_agreement
     from actorstance.eval.mention_recall import mention_recall
     from actorstance.eval.report import evaluate
     from actorstance.model.batch import predict_file
-    from actorstance.training import TrainConfig, fine_tune
+    from actorstance.training import TrainConfig, train_and_save
 
     start = time.perf_counter()
     names = packaged_datasets()
@@ -48,14 +48,13 @@ def run(output: Path, epochs: float, test_share: float, seed: int) -> None:
           f"split by article ({len({r.doc_id for r in test})} held out, seed article {HELD_OUT_SEED} among them)", flush=True)
 
     print(f"[2/5] train     = actorstance train {output}/train.jsonl --output {output}/model --epochs {epochs:g}", flush=True)
-    model = fine_tune(train, TrainConfig(epochs=epochs, seed=seed))
-    model.info["training"]["data"] = ["train.jsonl"]
-    model.save_pretrained(output / "model")
+    model = train_and_save(train, TrainConfig(epochs=epochs, seed=seed), output / "model", sources=["train.jsonl"]).model
     info = model.info["training"]
     print(f"      {info['rows']} rows x {epochs:g} epochs in {info['train_runtime_s']} s ({info['train_examples_per_s']} examples/s)")
 
-    print(f"[3/5] evaluate  = actorstance evaluate {output}/model {output}/test.jsonl --report {output}/evaluation", flush=True)
-    report = evaluate(model, test, title="Held-out articles")
+    print(f"[3/5] evaluate  = actorstance evaluate {output}/model {output}/test.jsonl --train {output}/train.jsonl "
+          f"--report {output}/evaluation", flush=True)
+    report = evaluate(model, test, train_rows=train, title="Held-out articles")
     report.save(output / "evaluation")
     print(summary_table(report.summary()))
 

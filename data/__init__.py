@@ -1,10 +1,22 @@
-"""Rows, files and splits: the data side of actorstance."""
-from .readers import Record, load_examples, packaged_datasets, read_records
-from .schema import LABELS, Prediction, StanceExample
-from .splits import group_kfold, train_test_split
-from .writers import write_examples, write_records
+"""Rows, files and splits: the data side of actorstance. Exports resolve lazily, as in every
+package of actorstance (actorstance/lazy.py)."""
+from __future__ import annotations
 
-__all__ = [
-    "LABELS", "Prediction", "Record", "StanceExample", "group_kfold", "load_examples",
-    "packaged_datasets", "read_records", "train_test_split", "write_examples", "write_records",
-]
+from actorstance.lazy import lazy_exports
+
+_EXPORTS = {
+    "LABELS": "actorstance.data.schema",
+    "Prediction": "actorstance.data.schema",
+    "StanceExample": "actorstance.data.schema",
+    "Record": "actorstance.data.readers",
+    "load_examples": "actorstance.data.readers",
+    "packaged_datasets": "actorstance.data.readers",
+    "read_records": "actorstance.data.readers",
+    "group_kfold": "actorstance.data.splits",
+    "train_test_split": "actorstance.data.splits",
+    "write_examples": "actorstance.data.writers",
+    "write_records": "actorstance.data.writers",
+}
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -215,13 +215,22 @@ def normalise_stance(value: object, label_map: Mapping[str, str] | None = None) 
 
 class RowChecker:
     """Validates records of one file into `StanceExample` rows: required fields present and
-    non-empty, stance known (after `label_map`), ids unique within the file (GUIDELINE.md)."""
+    non-empty, stance known (after `label_map`), ids unique within the file (GUIDELINE.md).
 
-    def __init__(self, path: str | Path, require_stance: bool = False, label_map: Mapping[str, str] | None = None):
+    `for_prediction` relaxes what prediction does not need: an unknown gold stance becomes
+    None (the file's value passes through to the output as `gold_stance`) and a repeated id is
+    kept; both are counted in `warnings()` instead of stopping the run.
+    """
+
+    def __init__(self, path: str | Path, require_stance: bool = False, label_map: Mapping[str, str] | None = None,
+                 for_prediction: bool = False):
         self.path = Path(path)
         self.require_stance = require_stance
         self.label_map = dict(label_map or {})
+        self.for_prediction = for_prediction
         self._id_lines: dict[int, int] = {}  # hash of id -> first line; flat memory for big files
+        self.unknown_stances: list[int] = []  # lines, for_prediction only
+        self.duplicate_ids: list[int] = []
 
     def check(self, record: Record) -> StanceExample:
         if record.error:
@@ -230,8 +239,21 @@ class RowChecker:
         if row.id is not None:
             first = self._id_lines.setdefault(hash(row.id), record.line)
             if first != record.line:
-                raise InputError(self.path, f"duplicate id '{row.id}' (first on line {first})", line=record.line, field="id")
+                if not self.for_prediction:
+                    raise InputError(self.path, f"duplicate id '{row.id}' (first on line {first})", line=record.line, field="id")
+                self.duplicate_ids.append(record.line)
         return row
+
+    def warnings(self) -> list[str]:
+        """One line per kind of row that prediction kept although training would refuse it."""
+        notes = []
+        if self.unknown_stances:
+            notes.append(f"{self.path}: {len(self.unknown_stances)} row(s) with a stance other than {', '.join(LABELS)} "
+                         f"(first on line {self.unknown_stances[0]}); kept, passed through as gold_stance")
+        if self.duplicate_ids:
+            notes.append(f"{self.path}: {len(self.duplicate_ids)} row(s) repeating an earlier id "
+                         f"(first on line {self.duplicate_ids[0]}); kept, each scored")
+        return notes
 
     def _example(self, record: Record) -> StanceExample:
         f, line, path = record.fields, record.line, self.path
@@ -245,7 +267,10 @@ class RowChecker:
         stance = normalise_stance(f.get("stance"), self.label_map)
         if stance is None and self.require_stance:
             raise InputError(path, "missing stance (needed for training and evaluation)", line=line, field="stance")
-        if stance is not None and stance not in LABELS:
+        if stance is not None and stance not in LABELS and self.for_prediction:
+            self.unknown_stances.append(line)
+            stance = None
+        elif stance is not None and stance not in LABELS:
             hint = "; --label-map pro=favor,con=against renames labels" if not self.label_map else ""
             raise InputError(path, f"unknown stance '{f.get('stance')}' (expected one of: {', '.join(LABELS)}{hint})",
                              line=line, field="stance")
@@ -264,11 +289,13 @@ class RowChecker:
 
 
 def iter_examples(path_or_name: str | Path, require_stance: bool = False,
-                  label_map: Mapping[str, str] | None = None, rejects=None) -> Iterator[tuple[Record, StanceExample]]:
+                  label_map: Mapping[str, str] | None = None, rejects=None,
+                  checker: RowChecker | None = None) -> Iterator[tuple[Record, StanceExample]]:
     """(record, row) pairs of the valid rows, in file order. Without `rejects` the first invalid
-    row raises its InputError; with a `RejectLog` it is logged there and skipped."""
+    row raises its InputError; with a `RejectLog` it is logged there and skipped. A `checker`
+    given replaces the default one (prediction passes a lenient one and reads its warnings)."""
     path = resolve_path(path_or_name)
-    checker = RowChecker(path, require_stance, label_map)
+    checker = checker or RowChecker(path, require_stance, label_map)
     for record in iter_records(path):
         try:
             yield record, checker.check(record)

@@ -1,7 +1,23 @@
-"""Scoring, baselines, reports and plots."""
-from .baselines import MajorityBaseline, PerTargetNgramBaseline, TfidfBaseline, baseline_predictions
-from .metrics import classification_metrics, f_avg, macro_f1
-from .report import Report, build_report, evaluate
+"""Scoring, baselines, reports and plots. Exports resolve lazily (actorstance/lazy.py), so
+training, which scores its dev rows, does not import matplotlib until a report is drawn."""
+from __future__ import annotations
 
-__all__ = ["MajorityBaseline", "PerTargetNgramBaseline", "Report", "TfidfBaseline", "baseline_predictions", "build_report",
-           "classification_metrics", "evaluate", "f_avg", "macro_f1"]
+from actorstance.lazy import lazy_exports
+
+_EXPORTS = {
+    "MajorityBaseline": "actorstance.eval.baselines",
+    "PerTargetNgramBaseline": "actorstance.eval.baselines",
+    "TfidfBaseline": "actorstance.eval.baselines",
+    "baseline_predictions": "actorstance.eval.baselines",
+    "classification_metrics": "actorstance.eval.metrics",
+    "f_avg": "actorstance.eval.metrics",
+    "macro_f1": "actorstance.eval.metrics",
+    "Report": "actorstance.eval.report",
+    "build_report": "actorstance.eval.report",
+    "evaluate": "actorstance.eval.report",
+    "map_agreement": "actorstance.eval.map_agreement",
+    "mention_recall": "actorstance.eval.mention_recall",
+}
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

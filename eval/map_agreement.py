@@ -8,7 +8,7 @@ from typing import Sequence
 
 from actorstance.data.schema import StanceExample
 
-from .aggregate import StanceCell, aggregate
+from actorstance.analysis.aggregate import StanceCell, aggregate
 
 
 @dataclass

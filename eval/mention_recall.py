@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from actorstance.data.articles import Article, normalise_space, segment
-from actorstance.data.mentions import AliasTable, find_mentions
+from actorstance.analysis.articles import Article, normalise_space, segment
+from actorstance.analysis.mentions import AliasTable, find_mentions
 from actorstance.data.schema import StanceExample
 
 

@@ -3,7 +3,6 @@ and write the report as metrics.json, report.md and confusion.png."""
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -98,8 +97,3 @@ def evaluate(model, rows: Sequence[StanceExample], train_rows: Sequence[StanceEx
         train_rows = getattr(model, "training_rows", None)
     predicted = [p.label for p in model.predict(rows, show_progress=show_progress)]
     return build_report(rows, predicted, train_rows, title=title)
-
-
-def label_counts(rows: Sequence[StanceExample]) -> dict[str, int]:
-    counts = Counter(r.stance for r in rows)
-    return {label: counts.get(label, 0) for label in LABELS}

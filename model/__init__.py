@@ -2,7 +2,7 @@
 lazily so the ONNX path (`backends`, `onnx_backend`) never imports torch."""
 from __future__ import annotations
 
-from actorstance.lazy import lazy_getattr
+from actorstance.lazy import lazy_exports
 
 _EXPORTS = {
     "InputTemplate": "actorstance.model.template",
@@ -10,7 +10,8 @@ _EXPORTS = {
     "OnnxStanceClassifier": "actorstance.model.onnx_backend",
     "load_predictor": "actorstance.model.backends",
     "predict_file": "actorstance.model.batch",
+    "export_model": "actorstance.model.export",
 }
 __all__ = sorted(_EXPORTS)
 
-__getattr__ = lazy_getattr("actorstance.model", _EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -43,7 +43,7 @@ def load_predictor(model, device: str = "auto", batch_size: int = 32, backend: s
     meta = read_metadata(folder)  # a wrong folder fails here, with one clear message
     chosen = pick_backend(folder, backend, device)
     if fast:
-        return fast_predictor(folder, meta, chosen, batch_size)
+        return fast_predictor(folder, meta, chosen, batch_size, device)
     if chosen == "onnx":
         from .onnx_backend import OnnxStanceClassifier
         return OnnxStanceClassifier(folder, batch_size=batch_size)
@@ -51,10 +51,14 @@ def load_predictor(model, device: str = "auto", batch_size: int = 32, backend: s
     return StanceClassifier.from_pretrained(folder, device=device, batch_size=batch_size)
 
 
-def fast_predictor(folder: Path, meta: dict, backend: str, batch_size: int):
-    """Int8 weights; rows whose int8 call is closer than the measured gap are scored again in fp32."""
+def fast_predictor(folder: Path, meta: dict, backend: str, batch_size: int, device: str = "auto"):
+    """Int8 weights; rows whose int8 call is closer than the measured gap are scored again in fp32.
+    Int8 kernels run on the CPU only, so a GPU device is refused rather than silently ignored."""
     from .cascade import CloseCallCascade
     from .quantize import FAST_ONNX_FILE, QuantPlan
+    if device not in ("auto", "cpu"):
+        raise ConfigError(f"--fast runs int8 weights on the CPU and cannot use --device {device}; "
+                          "leave out --fast to run the model on that device")
     if "fast" not in meta:
         raise ConfigError(f"--fast: {folder} has no int8 model yet; run `actorstance export {folder} --fast` once "
                           "(it measures when int8 can be trusted and when a row needs fp32)")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from actorstance.data.readers import file_format, iter_examples, iter_records, parse_label_map, resolve_path
+from actorstance.data.readers import RowChecker, file_format, iter_examples, parse_label_map, resolve_path
 from actorstance.data.rejects import RejectLog
 from actorstance.data.schema import LABELS, StanceExample
 from actorstance.data.writers import PartialOutput, RecordWriter, fingerprint
@@ -41,6 +41,7 @@ class PredictRun:
     predict_seconds: float  # the prediction loop alone
     backend: str
     shard: tuple[int, int] = (1, 1)
+    warnings: tuple[str, ...] = ()  # rows kept that training would refuse (unknown gold stance, repeated id)
 
     @property
     def rows_per_s(self) -> float:
@@ -93,20 +94,22 @@ def shard_range(total: int, shard: tuple[int, int], chunk_rows: int) -> tuple[in
     return min(first * chunk_rows, total), min(last * chunk_rows, total)
 
 
-def validate_file(path: Path, label_map: Mapping[str, str], rejects: RejectLog | None) -> tuple[int, list[str]]:
-    """The validation pass: count valid rows and collect the column names (for CSV output).
-    Without `rejects` the first invalid row stops everything before any output exists."""
+def validate_file(path: Path, label_map: Mapping[str, str], rejects: RejectLog | None) -> tuple[int, list[str], list[str]]:
+    """The validation pass: count valid rows, collect the column names (for CSV output) and the
+    warnings. Without `rejects` the first invalid row stops everything before any output exists.
+    Prediction needs neither a known gold stance nor unique ids: such rows are kept, with a warning."""
+    checker = RowChecker(path, label_map=label_map, for_prediction=True)
     count, columns = 0, {}
-    for record, _ in iter_examples(path, label_map=label_map, rejects=rejects):
+    for record, _ in iter_examples(path, rejects=rejects, checker=checker):
         count += 1
         columns.update(dict.fromkeys(record.fields))
-    return count, list(columns)
+    return count, list(columns), checker.warnings()
 
 
 def chunks(path: Path, label_map: Mapping[str, str], start: int, end: int,
            chunk_rows: int) -> Iterator[list[tuple[dict, StanceExample]]]:
     """The valid rows [start, end) in slices of `chunk_rows`, aligned on multiples of it."""
-    valid = iter_examples(path, label_map=label_map, rejects=_Ignore())
+    valid = iter_examples(path, rejects=_Ignore(), checker=RowChecker(path, label_map=label_map, for_prediction=True))
     selected = ((record.fields, row) for record, row in itertools.islice(valid, start, end))
     while batch := list(itertools.islice(selected, chunk_rows)):
         yield batch
@@ -133,7 +136,7 @@ def predict_file(model, input_path: str | Path, output_path: str | Path, *, batc
     index, count = parse_shard(shard)
     labels = parse_label_map(label_map)
     rejects = RejectLog(rejects_path or out.with_name(out.name + ".rejects.jsonl")) if skip_invalid else None
-    total, input_columns = validate_file(path, labels, rejects)
+    total, input_columns, warnings = validate_file(path, labels, rejects)
     if rejects is not None:
         rejects.close()
     if total == 0:
@@ -171,9 +174,4 @@ def predict_file(model, input_path: str | Path, output_path: str | Path, *, batc
     return PredictRun(rows=end - start, total_valid=total, rejected=rejects.count if rejects else 0, truncated=truncated,
                       resumed_from=done, seconds=time.perf_counter() - started,
                       predict_seconds=time.perf_counter() - loop_started, backend=predictor.backend,
-                      shard=(index, count))
-
-
-def count_records(path: str | Path) -> int:
-    """Rows in a file, parse errors included (for messages)."""
-    return sum(1 for _ in iter_records(path))
+                      shard=(index, count), warnings=tuple(warnings))

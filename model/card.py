@@ -33,6 +33,12 @@ def render_card(meta: dict) -> str:
     for key in ("rows", "label_counts", "data", "config"):
         if key in training:
             lines.append(f"- {key.replace('_', ' ')}: `{json.dumps(training[key], ensure_ascii=False)}`")
+    if "training_rows_saved" in training:
+        lines.append("- training rows: " + ("saved beside the weights (`training_rows.jsonl`)" if training["training_rows_saved"]
+                     else "not saved with the model; `actorstance evaluate MODEL DATA --train TRAIN_DATA` fits "
+                          "the baselines on them"))
+    if meta.get("continued_from"):
+        lines.append(f"- continued from: `{meta['continued_from']}`")
     lines += ["", "## Evaluation", ""]
     if metrics:
         lines.append("| metric | value |")

@@ -7,6 +7,7 @@ from typing import Sequence
 
 import numpy as np
 import torch
+from safetensors import SafetensorError
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from actorstance.data.readers import load_examples
@@ -23,7 +24,8 @@ from .template import InputTemplate
 
 DEFAULT_MAX_LENGTH = 128
 TRAINING_ROWS_FILE = "training_rows.jsonl"
-"""Kept beside the weights so `evaluate` can fit its baselines on the very rows the model saw."""
+"""Kept beside the weights only on request (`--keep-training-rows`), so `evaluate` can fit its
+baselines on the very rows the model saw; a model shared without it shares no labelled data."""
 
 
 class StanceClassifier:
@@ -59,9 +61,15 @@ class StanceClassifier:
         meta = read_metadata(path)
         try:
             model = AutoModelForSequenceClassification.from_pretrained(path, local_files_only=True)
-            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        except (OSError, ValueError) as exc:
+        except SafetensorError as exc:  # weights cut short or overwritten: name the file, not a traceback
+            raise ModelFolderError(f"{Path(path) / 'model.safetensors'}: the weights file is damaged ({exc}); "
+                                   "copy the model folder again or retrain") from None
+        except (OSError, ValueError, RuntimeError) as exc:
             raise ModelFolderError(f"{path}: cannot load the model ({exc})") from None
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ModelFolderError(f"{path}: cannot load the tokenizer ({exc})") from None
         id2label = tuple(model.config.id2label[i] for i in range(model.config.num_labels))
         if id2label != LABELS:
             raise ModelFolderError(f"{path}: config.json labels {list(id2label)} differ from {list(LABELS)}")
@@ -157,8 +165,9 @@ class StanceClassifier:
             "max_length": self.max_length,
         }
 
-    def save_pretrained(self, path: str | Path) -> Path:
-        """Write a Hugging Face folder plus `actorstance.json` and a model card `README.md`."""
+    def save_pretrained(self, path: str | Path, include_training_rows: bool = False) -> Path:
+        """Write a Hugging Face folder plus `actorstance.json` and a model card `README.md`; with
+        `include_training_rows`, also the rows it was trained on (TRAINING_ROWS_FILE)."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(folder)
@@ -166,6 +175,9 @@ class StanceClassifier:
         meta = self.metadata()
         write_metadata(folder, meta)
         (folder / "README.md").write_text(render_card(meta), encoding="utf-8")
-        if self.training_rows:
-            write_examples(self.training_rows, folder / TRAINING_ROWS_FILE)
+        rows_file = folder / TRAINING_ROWS_FILE
+        if include_training_rows and self.training_rows:
+            write_examples(self.training_rows, rows_file)
+        elif rows_file.exists():  # a folder saved over an older one must not keep its rows
+            rows_file.unlink()
         return folder

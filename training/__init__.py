@@ -2,14 +2,15 @@
 show its defaults) does not import torch."""
 from __future__ import annotations
 
-from actorstance.lazy import lazy_getattr
+from actorstance.lazy import lazy_exports
 
 _EXPORTS = {
     "TrainConfig": "actorstance.training.config",
     "fine_tune": "actorstance.training.trainer",
+    "train_and_save": "actorstance.training.pipeline",
     "cross_validate": "actorstance.training.crossval",
     "CrossValidation": "actorstance.training.crossval",
 }
 __all__ = sorted(_EXPORTS)
 
-__getattr__ = lazy_getattr("actorstance.training", _EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -31,10 +31,13 @@ def to_dataset(model: StanceClassifier, rows: Sequence[StanceExample]) -> Datase
 
 
 def class_weights(rows: Sequence[StanceExample]) -> torch.Tensor:
-    """Inverse-frequency weights, normalised to mean 1; a label absent from training gets 1."""
+    """Inverse-frequency weights over the labels present, scaled to mean exactly 1 (so the loss
+    keeps its scale); a label absent from training gets weight 1."""
     counts = Counter(r.stance for r in rows)
-    weights = [len(rows) / (len(LABELS) * counts[label]) if counts[label] else 1.0 for label in LABELS]
-    return torch.tensor(weights, dtype=torch.float32)
+    present = [label for label in LABELS if counts[label]]
+    inverse = {label: 1.0 / counts[label] for label in present}
+    scale = len(present) / sum(inverse.values())
+    return torch.tensor([inverse[label] * scale if label in inverse else 1.0 for label in LABELS], dtype=torch.float32)
 
 
 def weighted_loss(weights: torch.Tensor):
@@ -201,6 +204,8 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
         "train_runtime_s": round(result.metrics.get("train_runtime", 0.0), 2),
         "train_examples_per_s": round(result.metrics.get("train_samples_per_second", 0.0), 2),
         f"best_dev_{config.selection_metric}": best,
+        "epochs_run": round(trainer.state.epoch or 0.0, 2),
+        "best_checkpoint": os.path.basename(trainer.state.best_model_checkpoint) if trainer.state.best_model_checkpoint else None,
         "resumed_from": os.path.basename(checkpoint) if checkpoint else None,
         "world_size": args.world_size,
     }

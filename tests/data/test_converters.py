@@ -10,20 +10,15 @@ from actorstance import InputError, load_examples
 from actorstance.cli import app
 from actorstance.data.converters import FORMATS, convert
 
-from pathlib import Path
+from shared_data import shared_or_skip
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"  # beside the repository, as on the project machines
-
-DATASETS = SHARED / "datasets"
 FOLDERS = {"semeval2016": "semeval2016_task6", "emergent": "emergent", "vast": "vast_partial",
            "debatenet": "debatenet_mig15", "dna": "dna_sample"}
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_convert_shared_dataset(fmt):
-    folder = DATASETS / FOLDERS[fmt]
-    if not folder.is_dir():
-        pytest.skip(f"{folder} not present")
+    folder = shared_or_skip("datasets", FOLDERS[fmt])
     rows = convert(fmt, folder)
     source_lines = sum(1 for line in (folder / FORMATS[fmt].file_name).open() if line.strip())
     assert len(rows) == source_lines
@@ -31,9 +26,7 @@ def test_convert_shared_dataset(fmt):
 
 
 def test_semeval_official_splits():
-    folder = DATASETS / "semeval2016_task6"
-    if not folder.is_dir():
-        pytest.skip("SemEval-2016 not present")
+    folder = shared_or_skip("datasets", "semeval2016_task6")
     assert len(convert("semeval2016", folder, split="train")) == 2914
     assert len(convert("semeval2016", folder, split="test")) == 1249
     with pytest.raises(InputError, match="no rows in split 'dev'"):
@@ -41,9 +34,7 @@ def test_semeval_official_splits():
 
 
 def test_emergent_groups_by_claim():
-    folder = DATASETS / "emergent"
-    if not folder.is_dir():
-        pytest.skip("Emergent not present")
+    folder = shared_or_skip("datasets", "emergent")
     train, test = convert("emergent", folder, split="train"), convert("emergent", folder, split="test")
     assert {r.doc_id for r in train}.isdisjoint({r.doc_id for r in test})
 

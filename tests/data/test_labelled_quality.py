@@ -5,7 +5,7 @@ import pytest
 
 from actorstance import load_examples
 from actorstance.data import packaged_datasets
-from actorstance.data.quality import duplicate_keys, label_shares, missing_mentions, near_duplicate_sentences
+from quality_gates import duplicate_keys, label_shares, missing_mentions, near_duplicate_sentences
 
 
 @pytest.fixture(scope="module", params=packaged_datasets())

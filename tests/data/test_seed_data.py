@@ -4,13 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import pytest
-
-from pathlib import Path
-
-SHARED = Path(__file__).resolve().parents[3] / "shared"  # beside the repository, as on the project machines
-
-SEEDS = SHARED / "seeds"
+from shared_data import shared_or_skip
 
 
 def normalise(text: str) -> str:
@@ -33,9 +27,8 @@ def test_rows_follow_the_guideline(seed_rows):
         assert r.mention and (r.mention in r.text or r.mention in r.context), r.id
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds not present")
 def test_text_and_context_are_verbatim_from_the_article(seed_rows):
-    articles = {p.stem: normalise(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")}
+    articles = {p.stem: normalise(p.read_text(encoding="utf-8")) for p in shared_or_skip("seeds").glob("*.txt")}
     for r in seed_rows:
         assert normalise(r.text) in articles[r.doc_id], r.id
         assert normalise(r.context) in articles[r.doc_id], r.id

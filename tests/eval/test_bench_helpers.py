@@ -3,8 +3,8 @@ the SemEval bench's blend weight must be the dev split's best."""
 import numpy as np
 
 from actorstance import StanceExample
-from actorstance.eval.benchmarks.semeval import blend_weight
-from actorstance.eval.benchmarks.speed import decision_margins
+from benchmarks.semeval import blend_weight
+from benchmarks.speed import decision_margins
 
 
 def test_decision_margins_counts_close_calls_and_flips():

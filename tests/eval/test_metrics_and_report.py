@@ -10,7 +10,7 @@ import pytest
 from actorstance import StanceExample, evaluate
 from actorstance.data.schema import Prediction
 from actorstance.eval import MajorityBaseline, PerTargetNgramBaseline, TfidfBaseline, classification_metrics
-from actorstance.eval.aggregate import aggregate, format_matrix
+from actorstance.analysis.aggregate import aggregate, format_matrix
 
 
 def test_metrics_by_hand():

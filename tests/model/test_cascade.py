@@ -40,9 +40,13 @@ def test_the_smallest_gap_that_reaches_the_target_is_chosen():
 def test_cascade_on_the_real_model_is_int8_at_gap_0_and_fp32_above_1(seed_model, seed_rows, gap):
     rows = seed_rows[:24]
     int8 = quantize_torch(seed_model, QuantPlan(()))
+    int8_probs, fp32_probs = int8.predict_proba(rows), seed_model.predict_proba(rows)
+    assert np.abs(int8_probs - fp32_probs).max() > 1e-4  # the two paths differ, so the cascade's choice shows
     cascade = CloseCallCascade(int8, seed_model, gap)
-    expected = (seed_model if gap > 1 else int8).predict_proba(rows)
-    np.testing.assert_allclose(cascade.predict_proba(rows), expected, atol=1e-6)
+    expected, other = (fp32_probs, int8_probs) if gap > 1 else (int8_probs, fp32_probs)
+    got = cascade.predict_proba(rows)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert np.abs(got - other).max() > 1e-4
     assert cascade.rescored == (len(rows) if gap > 1 else 0)
 
 

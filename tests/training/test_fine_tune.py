@@ -38,18 +38,61 @@ def test_training_moves_towards_the_gold_labels(small_rows):
     assert trained.info["training"]["train_examples_per_s"] > 0
 
 
-def test_dev_rows_enable_early_stopping_and_best_checkpoint(small_rows, tmp_path):
-    model = fine_tune(small_rows[:9], TrainConfig(seed=1, checkpoint_dir=str(tmp_path / "ckpt"), **FAST), eval_rows=small_rows[9:])
-    assert model.info["training"]["best_dev_macro_f1"] is not None
-    assert any(p.name.startswith("checkpoint-") for p in (tmp_path / "ckpt").iterdir())
+def test_dev_rows_stop_training_early(small_rows, tmp_path):
+    """A learning rate too small to change any prediction leaves dev macro-F1 flat: with patience
+    1, training stops after epoch 2 of 6, and the kept model is epoch 1's checkpoint (the first
+    best; later equal scores are no gain)."""
+    config = TrainConfig(seed=1, checkpoint_dir=str(tmp_path / "ckpt"), epochs=6, batch_size=3, learning_rate=1e-9,
+                         head_lr_scale=1.0, early_stopping_patience=1, negative_share=0.0, show_progress=False)
+    model = fine_tune(small_rows[:9], config, eval_rows=small_rows[9:])
+    info = model.info["training"]
+    assert info["epochs_run"] == 2.0  # of 6
+    assert info["best_checkpoint"] == "checkpoint-3"  # 9 rows in batches of 3: epoch 1 ends at step 3
+    assert info["best_dev_macro_f1"] is not None
 
 
-def test_class_weighted_loss(small_rows):
+def test_dev_rows_keep_the_best_epoch_not_the_last(small_rows, tmp_path):
+    """With dev rows the returned model is the best epoch's: its dev macro-F1, recomputed from
+    its predictions, is the best one the Trainer logged (the last epoch's may be lower)."""
+    from actorstance.eval.metrics import macro_f1
+    config = TrainConfig(seed=1, checkpoint_dir=str(tmp_path / "ckpt"), epochs=4, batch_size=4, learning_rate=3e-4,
+                         early_stopping_patience=4, show_progress=False)
+    dev = small_rows[8:]
+    model = fine_tune(small_rows[:8], config, eval_rows=dev)
+    best = model.info["training"]["best_dev_macro_f1"]
+    assert macro_f1([r.stance for r in dev], [p.label for p in model.predict(dev)]) == pytest.approx(best)
+    assert model.info["training"]["best_checkpoint"].startswith("checkpoint-")
+
+
+def test_class_weights_are_inverse_frequencies_with_mean_exactly_one(small_rows):
     skewed = small_rows + [StanceExample(text=f"Ana Silva toured plant {i}.", actor="Ana Silva", issue="carbon tax", stance="none") for i in range(6)]
-    weights = class_weights(skewed)
-    assert weights[2] < weights[0] and torch.isclose(weights.mean(), torch.tensor(1.0), atol=0.2)
-    model = fine_tune(skewed, TrainConfig(seed=1, class_weighted_loss=True, epochs=1, batch_size=8, show_progress=False))
-    assert model.predict_proba(skewed).shape == (len(skewed), 3)
+    weights = class_weights(skewed)  # favor 4, against 4, none 10
+    assert weights.mean().item() == pytest.approx(1.0, abs=1e-6)
+    assert weights[0].item() == pytest.approx(weights[1].item()) and weights[0].item() / weights[2].item() == pytest.approx(10 / 4)
+    only_two = class_weights([r for r in small_rows if r.stance != "none"])
+    assert only_two[2].item() == 1.0 and only_two[:2].mean().item() == pytest.approx(1.0)
+
+
+def test_weighted_loss_weighs_each_row_by_its_label():
+    from actorstance.training.trainer import weighted_loss
+    logits = torch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.5, 0.2, 0.1]])
+    labels = torch.tensor([0, 2, 1])
+    weights = torch.tensor([0.5, 2.0, 0.5])
+    per_row = torch.nn.functional.cross_entropy(logits, labels, reduction="none")
+    expected = (per_row * weights[labels]).sum() / weights[labels].sum()
+    assert weighted_loss(weights)({"logits": logits}, labels).item() == pytest.approx(expected.item())
+    assert abs(expected.item() - per_row.mean().item()) > 0.1  # so ignoring the weights would fail
+
+
+def test_class_weighted_training_predicts_the_frequent_label_less(small_rows):
+    """Trained on many `none` rows, the weighted model gives `none` less probability than the same
+    run without weights: the weights reach the Trainer's loss."""
+    skewed = small_rows + [StanceExample(text=f"Ana Silva toured plant {i}.", actor="Ana Silva", issue="carbon tax", stance="none") for i in range(12)]
+    runs = {weighted: fine_tune(skewed, TrainConfig(seed=1, class_weighted_loss=weighted, epochs=2, batch_size=8,
+                                                    negative_share=0.0, show_progress=False))
+            for weighted in (False, True)}
+    p_none = {weighted: model.predict_proba(skewed)[:, 2].mean() for weighted, model in runs.items()}
+    assert p_none[True] < p_none[False] - 0.01, p_none
 
 
 def test_unlabelled_rows_and_bad_config_are_refused(small_rows):
@@ -71,14 +114,6 @@ def test_a_custom_template_is_trained_saved_and_read_back(small_rows, tmp_path):
     np.testing.assert_allclose(reloaded.predict_proba(small_rows), model.predict_proba(small_rows), atol=1e-6)
     with pytest.raises(ConfigError, match="other than"):
         TrainConfig(first_segment="{actor} on {issue} in {year}")
-
-
-def test_package_exports_are_the_functions_even_after_submodule_imports():
-    import importlib
-    import actorstance.training as training
-    for module in ("trainer", "crossval", "config"):
-        importlib.import_module(f"actorstance.training.{module}")
-    assert callable(training.fine_tune) and callable(training.cross_validate) and isinstance(training.TrainConfig, type)
 
 
 def test_head_learns_faster_than_the_encoder(tmp_path):

@@ -9,7 +9,7 @@ from typing import Iterable
 
 from actorstance.errors import InputError
 
-from .readers import file_format, read_records, read_text
+from actorstance.data.readers import file_format, read_records, read_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
@@ -93,6 +93,6 @@ def articles_from_rows(rows) -> list[Article]:
 
 def seed_articles(rows) -> list[Article]:
     """The project's two seed articles: raw from shared/seeds where present, else rebuilt."""
-    from .shared import shared_path
+    from actorstance.data.shared import shared_path
     folder = shared_path("seeds")
     return read_articles(sorted(folder.glob("*.txt"))) if folder else articles_from_rows(rows)

@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from actorstance.cli import app
-from actorstance.data.articles import Article, read_articles, segment
-from actorstance.data.mentions import AliasTable, find_mentions
-from actorstance.eval.analyze import analyze_articles, read_issues
+from actorstance.analysis.articles import Article, read_articles, segment
+from actorstance.analysis.mentions import AliasTable, find_mentions
+from actorstance.analysis.analyze import analyze_articles, read_issues
 from actorstance.eval.mention_recall import mention_recall
+from shared_data import shared_or_skip
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 ARTICLE = Article("a1", "French President Emmanuel Macron met Chinese leader Xi Jinping in Paris on Monday.\n\n"
                         "He said the West does not seek regime change in Moscow. Xi, in turn, criticized the West.")
 
@@ -50,9 +50,8 @@ def test_user_alias_file_extends_the_table(tmp_path):
     assert [m.actor for m in find_mentions(sentences, AliasTable.load(extra))[0]] == ["Ana Silva"]
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds not present")
 def test_actor_mention_recall_on_seed_articles(seed_rows):
-    articles = read_articles(sorted(SEEDS.glob("*.txt")))
+    articles = read_articles(sorted(shared_or_skip("seeds").glob("*.txt")))
     result = mention_recall(seed_rows, articles, AliasTable.load())
     assert result.recall >= 0.9, f"recall {result.recall:.3f}; missed {result.missed[:10]}"
 
@@ -98,3 +97,23 @@ def test_cli_analyze(seed_model_dir, tmp_path):
     missing = CliRunner().invoke(app, ["analyze", str(seed_model_dir), str(tmp_path / "nope.txt"), "--issues", str(issues),
                                        "--output", str(tmp_path / "o2")])
     assert missing.exit_code == 1 and "nope.txt: no such file" in missing.output
+
+
+def test_heatmap_colours_only_cells_with_a_position():
+    """A none-only cell (Putin's row in the demo map) gets no colour, however its mean
+    p_favor - p_against leans; it is drawn grey. A positioned cell gets its net stance."""
+    import math
+
+    from actorstance.analysis.aggregate import StanceCell
+    from actorstance.analysis.stance_map import heatmap_grid
+    none_only = StanceCell("Vladimir Putin", "sanctions on Russia", counts={"favor": 0, "against": 0, "none": 3},
+                           mean_probabilities={"favor": 0.30, "against": 0.05, "none": 0.65})
+    positioned = StanceCell("Emmanuel Macron", "sanctions on Russia", counts={"favor": 2, "against": 0, "none": 1},
+                            mean_probabilities={"favor": 0.60, "against": 0.10, "none": 0.30})
+    other_issue = StanceCell("Emmanuel Macron", "peace negotiations", counts={"favor": 0, "against": 1, "none": 0},
+                             mean_probabilities={"favor": 0.1, "against": 0.8, "none": 0.1})
+    actors, issues, values, grey = heatmap_grid([none_only, positioned, other_issue])
+    assert actors == ["Emmanuel Macron", "Vladimir Putin"] and issues == ["peace negotiations", "sanctions on Russia"]
+    assert values[0][1] == pytest.approx(0.5) and values[0][0] == pytest.approx(-0.7)
+    assert math.isnan(values[1][1]) and grey[1][1]  # none only: grey, no colour
+    assert math.isnan(values[1][0]) and not grey[1][0]  # never found together: blank

@@ -12,7 +12,7 @@ import argparse
 import random
 import time
 
-from actorstance.cli import quiet_libraries
+from actorstance.console import quiet_libraries
 
 
 def swapped(rows, field: str, seed: int):

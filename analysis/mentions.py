@@ -120,7 +120,7 @@ def find_mentions(sentences: Sequence[Sentence], table: AliasTable) -> list[list
 def mention_rows(sentences: Sequence[Sentence], mentions: Sequence[Sequence[Mention]], issues: Iterable[str],
                  source: str | None = None):
     """Every (sentence, actor) crossed with every issue, as unlabelled `StanceExample` rows."""
-    from .schema import StanceExample
+    from actorstance.data.schema import StanceExample
     issues = list(issues)
     rows = []
     for sentence, found in zip(sentences, mentions):

@@ -25,7 +25,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from actorstance.cli import quiet_libraries
+from actorstance.console import quiet_libraries
 
 PAPER = [  # Mohammad et al. 2016, Task A, F_avg on the 1,249 test tweets (PROVENANCE.md)
     ("paper: SVM-ngrams (baseline, one SVM per target)", 0.6898),

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from actorstance.data.articles import Article, read_articles, segment
-from actorstance.data.mentions import AliasTable, find_mentions, mention_rows
+from actorstance.analysis.articles import Article, read_articles, segment
+from actorstance.analysis.mentions import AliasTable, find_mentions, mention_rows
 from actorstance.data.schema import Prediction, StanceExample
 from actorstance.data.writers import write_records
 from actorstance.errors import InputError
@@ -42,12 +42,12 @@ class StanceMap:
 
 def read_issues(source: str | Path) -> list[str]:
     """Issues from a text file (one per line, # comments) or the distinct issues of a labelled dataset."""
-    from actorstance.data.readers import load_examples, resolve_path
+    from actorstance.data.readers import load_examples, read_text, resolve_path
     path = Path(source)
     if path.suffix.lower() == ".txt":
         if not path.is_file():
             raise InputError(path, "no such issues file")
-        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        lines = [line.strip() for line in read_text(path).splitlines()]  # a non-UTF-8 line is named
         issues = [line for line in lines if line and not line.startswith("#")]
     else:
         issues = list(dict.fromkeys(r.issue for r in load_examples(resolve_path(source))))

@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from actorstance.cli import quiet_libraries
+from actorstance.console import quiet_libraries
 
 
 class BaselinePredictor:
@@ -40,10 +40,10 @@ def main() -> None:
                         help="Keep each held-out article's map (rows.jsonl with probabilities, stances.csv, ...) under DIR/ARTICLE/.")
     args = parser.parse_args()
     quiet_libraries()
-    from actorstance.data.articles import seed_articles
-    from actorstance.data.mentions import AliasTable
+    from actorstance.analysis.articles import seed_articles
+    from actorstance.analysis.mentions import AliasTable
     from actorstance.data.readers import load_examples
-    from actorstance.eval.analyze import analyze_articles
+    from actorstance.analysis.analyze import analyze_articles
     from actorstance.eval.baselines import TfidfBaseline
     from actorstance.eval.map_agreement import map_agreement
     from actorstance.eval.metrics import macro_f1

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from actorstance.cli import quiet_libraries
+from actorstance.console import quiet_libraries
 
 
 REPEAT = 3

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Sequence
 
 from actorstance.data.writers import atomic_open
+from actorstance.eval.plots import plt
 
 from .aggregate import StanceCell
-from .plots import plt
 
 CSV_COLUMNS = ["actor", "issue", "label", "confidence", "net", "n_favor", "n_against", "n_none",
                "mean_p_favor", "mean_p_against", "mean_p_none", "evidence_ids"]
@@ -33,24 +33,48 @@ def write_json(cells: Sequence[StanceCell], path: Path, meta: dict) -> None:
         handle.write("\n")
 
 
-def heatmap_png(cells: Sequence[StanceCell], path: Path, title: str = "Stances: actors x issues") -> None:
-    """Colour = net stance (red against, blue favor); text = favor/against/none row counts."""
+def heatmap_grid(cells: Sequence[StanceCell]) -> tuple[list[str], list[str], list[list[float]], list[list[bool]]]:
+    """Actors, issues, the colour value of each cell and which cells are none-only.
+
+    Only a cell with a position (favor, against or mixed) gets a colour: its net stance. A cell
+    whose rows all say `none` gets NaN and is drawn grey: the actor was found beside the issue
+    but took no side, and a mean p_favor - p_against over such rows would paint a side that no
+    row takes. A pair with no rows is NaN and not none-only (left blank)."""
     actors = sorted({c.actor for c in cells})
     issues = sorted({c.issue for c in cells})
     lookup = {(c.actor, c.issue): c for c in cells}
-    grid = [[lookup[(a, i)].net if (a, i) in lookup else float("nan") for i in issues] for a in actors]
+    values = [[lookup[(a, i)].net if (a, i) in lookup and lookup[(a, i)].label != "none" else float("nan")
+               for i in issues] for a in actors]
+    none_only = [[(a, i) in lookup and lookup[(a, i)].label == "none" for i in issues] for a in actors]
+    return actors, issues, values, none_only
+
+
+def heatmap_png(cells: Sequence[StanceCell], path: Path, title: str = "Stances: actors x issues") -> None:
+    """Colour = net stance of positioned cells (red against, blue favor); grey = rows found but
+    no position; text = favor/against/none row counts."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    actors, issues, grid, none_only = heatmap_grid(cells)
+    lookup = {(c.actor, c.issue): c for c in cells}
     fig, ax = plt.subplots(figsize=(max(5.0, 1.3 * len(issues) + 3), max(3.0, 0.45 * len(actors) + 2)), dpi=110)
+    grey = [[1.0 if flag else float("nan") for flag in row] for row in none_only]
+    ax.imshow(grey, cmap=ListedColormap(["#d9d9d9"]), vmin=0, vmax=1, aspect="auto")
     image = ax.imshow(grid, cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
     for r, actor in enumerate(actors):
         for c, issue in enumerate(issues):
             cell = lookup.get((actor, issue))
             if cell is not None:
+                strong = cell.label != "none" and abs(cell.net) > 0.6
                 ax.text(c, r, f"{cell.counts['favor']}/{cell.counts['against']}/{cell.counts['none']}",
-                        ha="center", va="center", fontsize=7, color="white" if abs(cell.net) > 0.6 else "black")
+                        ha="center", va="center", fontsize=7, color="white" if strong else "black")
     ax.set_xticks(range(len(issues)), [i if len(i) <= 28 else i[:26] + "…" for i in issues], rotation=35, ha="right", fontsize=8)
     ax.set_yticks(range(len(actors)), actors, fontsize=8)
     ax.set_title(f"{title}\ncell text: favor/against/none rows", fontsize=9)
-    fig.colorbar(image, ax=ax, label="net stance (p_favor - p_against)", shrink=0.8)
+    fig.colorbar(image, ax=ax, label="net stance of cells with a position (p_favor - p_against)", shrink=0.8)
+    ax.legend(handles=[Patch(facecolor="#d9d9d9", edgecolor="grey", label="found, no position (none only)"),
+                       Patch(facecolor="white", edgecolor="grey", label="not found together")],
+              loc="upper left", bbox_to_anchor=(0, -0.35), fontsize=7, frameon=False, ncol=2)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

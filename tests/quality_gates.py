@@ -1,12 +1,12 @@
 """Quality gates for labelled data: duplicates, near-duplicate sentences, label balance and
-mentions that must be findable. Used by the tests on every shipped dataset."""
+mentions that must be findable. A test helper: the gates every shipped dataset must pass."""
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
 from typing import Sequence
 
-from .schema import StanceExample
+from actorstance.data.schema import StanceExample
 
 WORD = re.compile(r"[a-z0-9']+")
 
