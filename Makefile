@@ -14,7 +14,7 @@ RUN_ENV := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_VERBOSITY=error \
 	HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false
 DEMO_DIR ?= runs/demo
 
-.PHONY: setup demo test bench bench-quality bench-semeval bench-analyze clean
+.PHONY: setup demo test bench bench-quality bench-semeval bench-analyze bench-real-news clean
 
 setup: $(VENV)/.installed
 
@@ -46,3 +46,6 @@ bench-semeval: setup
 
 bench-analyze: setup
 	$(RUN_ENV) $(PY) -m benchmarks.analyze
+
+bench-real-news: setup
+	$(RUN_ENV) $(PY) -m benchmarks.real_news

@@ -1,0 +1,115 @@
+"""`make bench-real-news`: what the stories grounded in real reporting (`real_news`) add.
+
+Two models with the default recipe (`TrainConfig()`), one trained on the invented stories alone
+(`news_corpus`) and one on the same stories plus the real-news stories, each split 85/15 by
+story (`train_test_split(..., by="doc_id", seed=42)`); the seed articles are never trained on.
+Both are scored on
+- the held-out invented stories and the held-out real-news stories (macro-F1, TF-IDF fitted on
+  the same training rows beside them, favor<->against and none<->position confusions, and the
+  rows whose issue no training row has: unseen issues);
+- the two raw seed articles: their labelled rows scored directly (row macro-F1) and the stance
+  map that `analyze` draws from the raw text, against the labelled positions (map agreement).
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+
+from actorstance.console import quiet_libraries
+
+
+def confusions(gold: list[str], predicted: list[str]) -> dict[str, int]:
+    pairs = Counter(zip(gold, predicted))
+    return {"favor_against": pairs[("favor", "against")] + pairs[("against", "favor")],
+            "none_to_position": pairs[("none", "favor")] + pairs[("none", "against")],
+            "position_to_none": pairs[("favor", "none")] + pairs[("against", "none")],
+            "positions": sum(g != "none" for g in gold)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", type=float, default=None, help="Default: TrainConfig's (the default recipe).")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--only", choices=("without", "with"), default=None, help="Train one of the two models only.")
+    args = parser.parse_args()
+    quiet_libraries()
+    from actorstance.analysis.analyze import analyze_articles
+    from actorstance.analysis.articles import seed_articles
+    from actorstance.data.readers import load_examples
+    from actorstance.data.splits import train_test_split
+    from actorstance.eval.baselines import TfidfBaseline
+    from actorstance.eval.map_agreement import map_agreement
+    from actorstance.eval.metrics import macro_f1
+    from actorstance.training import TrainConfig, fine_tune
+
+    from .common import table, write_bench_json
+
+    start = time.perf_counter()
+    corpus = load_examples("news_corpus", require_stance=True)
+    real = load_examples("real_news", require_stance=True)
+    seeds = load_examples("seed_articles", require_stance=True)
+    corpus_train, corpus_test = train_test_split(corpus, test_share=0.15, by="doc_id", seed=args.seed)
+    real_train, real_test = train_test_split(real, test_share=0.15, by="doc_id", seed=args.seed)
+    articles = seed_articles(seeds)
+    seed_issues = list(dict.fromkeys(r.issue for r in seeds))
+    print(f"invented stories: {len(corpus_train)} train / {len(corpus_test)} test rows; real-news stories: "
+          f"{len(real_train)} train / {len(real_test)} test rows; seed articles: {len(seeds)} rows, never trained on", flush=True)
+    config = TrainConfig(seed=args.seed, show_progress=False) if args.epochs is None else \
+        TrainConfig(seed=args.seed, epochs=args.epochs, show_progress=False)
+    figures: dict = {"epochs": config.epochs, "seed": args.seed, "runs": {}}
+    runs = {"without": corpus_train, "with": corpus_train + real_train}
+    for name, train in runs.items():
+        if args.only and name != args.only:
+            continue
+        t = time.perf_counter()
+        model = fine_tune(train, config)
+        train_s = time.perf_counter() - t
+        tfidf = TfidfBaseline(seed=args.seed).fit(train)
+        seen_issues = {r.issue for r in train}
+        run = {"train_rows": len(train), "train_seconds": round(train_s),
+               "train_examples_per_s": model.info["training"]["train_examples_per_s"]}
+        for set_name, rows in (("invented_test", corpus_test), ("real_test", real_test), ("seeds", seeds)):
+            gold = [r.stance for r in rows]
+            predicted = [p.label for p in model.predict(rows)]
+            unseen = [i for i, r in enumerate(rows) if r.issue not in seen_issues]
+            run[set_name] = {"rows": len(rows), "macro_f1": macro_f1(gold, predicted),
+                             "tfidf_macro_f1": macro_f1(gold, tfidf.predict(rows)), **confusions(gold, predicted),
+                             "unseen_issue_rows": len(unseen),
+                             "unseen_issue_macro_f1": macro_f1([gold[i] for i in unseen], [predicted[i] for i in unseen]) if unseen else None}
+        agreed = total = 0
+        for article in articles:
+            stance_map = analyze_articles(model, [article], seed_issues)
+            agreement = map_agreement([r for r in seeds if r.doc_id == article.doc_id], stance_map.cells)
+            agreed, total = agreed + agreement.agreed, total + agreement.total
+        run["seed_map_agreement"] = {"agreed": agreed, "total": total, "agreement": agreed / max(total, 1)}
+        figures["runs"][name] = run
+        print(f"[{name} real_news] trained on {len(train)} rows in {train_s:.0f} s; "
+              f"invented {run['invented_test']['macro_f1']:.3f}, real {run['real_test']['macro_f1']:.3f}, "
+              f"seeds {run['seeds']['macro_f1']:.3f}, map {agreed}/{total}", flush=True)
+
+    header = ("measure",) + tuple(f"{n} real_news" for n in figures["runs"])
+    def row(label, get):
+        return (label,) + tuple(get(r) for r in figures["runs"].values())
+    lines = [
+        row("training rows", lambda r: r["train_rows"]),
+        row("held-out invented stories: macro-F1 (TF-IDF)", lambda r: f"{r['invented_test']['macro_f1']:.3f} ({r['invented_test']['tfidf_macro_f1']:.3f})"),
+        row("held-out real-news stories: macro-F1 (TF-IDF)", lambda r: f"{r['real_test']['macro_f1']:.3f} ({r['real_test']['tfidf_macro_f1']:.3f})"),
+        row("  real-news rows with an unseen issue: macro-F1", lambda r: f"{r['real_test']['unseen_issue_macro_f1']:.3f} of {r['real_test']['unseen_issue_rows']}" if r['real_test']['unseen_issue_rows'] else "-"),
+        row("  invented rows with an unseen issue: macro-F1", lambda r: f"{r['invented_test']['unseen_issue_macro_f1']:.3f} of {r['invented_test']['unseen_issue_rows']}" if r['invented_test']['unseen_issue_rows'] else "-"),
+        row("seed articles (never trained on): row macro-F1 (TF-IDF)", lambda r: f"{r['seeds']['macro_f1']:.3f} ({r['seeds']['tfidf_macro_f1']:.3f})"),
+        row("seed articles: map agreement", lambda r: f"{r['seed_map_agreement']['agreement']:.3f} ({r['seed_map_agreement']['agreed']}/{r['seed_map_agreement']['total']})"),
+    ]
+    for set_name in ("invented_test", "real_test", "seeds"):
+        lines.append(row(f"{set_name}: favor<->against / none->position / position->none",
+                         lambda r, s=set_name: f"{r[s]['favor_against']} / {r[s]['none_to_position']} / {r[s]['position_to_none']}"))
+    lines.append(row("training examples/s", lambda r: r["train_examples_per_s"]))
+    print()
+    print(table(lines, header))
+    figures["wall_seconds"] = round(time.perf_counter() - start)
+    print(f"\nbench-real-news finished in {figures['wall_seconds']} s")
+    write_bench_json(figures)
+
+
+if __name__ == "__main__":
+    main()
