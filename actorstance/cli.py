@@ -63,12 +63,16 @@ ClassWeights = Annotated[bool, typer.Option("--class-weights/--no-class-weights"
 Template = Annotated[str, typer.Option("--template", help="The input's first segment; {actor} and {issue} are filled in (saved with the model).")]
 Device = Annotated[str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda or mps.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+FlipShare = Annotated[float, typer.Option("--flip-share", min=0.0, max=1.0, help="Share of rows whose issue has an opposite that also train flipped (opposite issue, favor <-> against). The shipped issues have opposites; yours need --opposites.")]
+Opposites = Annotated[Optional[Path], typer.Option("--opposites", help="JSON {issue: opposite} for your own issues (with --flip-share).")]
 
 
-def train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet, **extra):
+def train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet,
+                 flip_share=0.0, opposites=None, **extra):
     return TrainConfig(base_model=base, epochs=epochs, batch_size=batch_size, learning_rate=lr, seed=seed,
                        max_length=max_length, class_weighted_loss=class_weights, first_segment=template, device=device,
-                       show_progress=not quiet, **extra)
+                       show_progress=not quiet, flip_share=flip_share, opposites=str(opposites) if opposites else None,
+                       **extra)
 
 
 SkipInvalid = Annotated[bool, typer.Option("--skip-invalid", help="Skip invalid rows instead of stopping; they are written with their reasons to a rejects file.")]
@@ -115,6 +119,7 @@ def train(
     lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
     class_weights: ClassWeights = DEFAULTS.class_weighted_loss, template: Template = DEFAULTS.first_segment,
     device: Device = "auto", quiet: Quiet = False, skip_invalid: SkipInvalid = False, label_map: LabelMap = None,
+    flip_share: FlipShare = DEFAULTS.flip_share, opposites: Opposites = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its last checkpoint in OUTPUT/checkpoints.")] = False,
     save_steps: Annotated[Optional[int], typer.Option("--save-steps", min=1, help="Checkpoint every N optimiser steps (default: every epoch).")] = None,
     keep_training_rows: Annotated[bool, typer.Option("--keep-training-rows", help="Save the training rows in the model folder (then `evaluate` fits its baselines on them without --train). Off by default: a shared model shares no labelled data.")] = False,
@@ -124,7 +129,8 @@ def train(
     Runs on several processes or machines when started by `torchrun` or `accelerate launch`
     (the Trainer's distributed data parallel); only the first process writes the model."""
     config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet,
-                          checkpoint_dir=str(output / "checkpoints"), resume=resume, save_steps=save_steps)
+                          flip_share, opposites, checkpoint_dir=str(output / "checkpoints"), resume=resume,
+                          save_steps=save_steps)
     rejects = reject_log(skip_invalid, output / "rejected_rows.jsonl")
     with rejects_kept_on_error(rejects):
         sources, rows = load_training_data(data, label_map, rejects)
@@ -263,10 +269,11 @@ def cross_validate_command(
     base: Base = None, epochs: Epochs = DEFAULTS.epochs, batch_size: BatchSize = DEFAULTS.batch_size,
     lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
     class_weights: ClassWeights = DEFAULTS.class_weighted_loss, template: Template = DEFAULTS.first_segment,
-    device: Device = "auto", quiet: Quiet = False,
+    device: Device = "auto", quiet: Quiet = False, flip_share: FlipShare = DEFAULTS.flip_share, opposites: Opposites = None,
 ) -> None:
     """Grouped K-fold cross-validation of the model and both baselines, pooled out of fold."""
-    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet)
+    config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet,
+                          flip_share, opposites)
     _, rows = load_training_data(data)
     quiet_libraries()
     from actorstance.training.crossval import cross_validate

@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections import defaultdict
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from actorstance.data.schema import StanceExample
+
+from .opposites import flipped_copies
 
 
 def swapped_negatives(rows: Sequence[StanceExample], share: float, seed: int) -> list[StanceExample]:
@@ -49,7 +51,11 @@ def drop_mentions(rows: Sequence[StanceExample], share: float, seed: int) -> lis
     return [dataclasses.replace(r, mention=None) if r.mention and rng.random() < share else r for r in rows]
 
 
-def augment(rows: Sequence[StanceExample], negative_share: float, mention_dropout: float, seed: int) -> list[StanceExample]:
+def augment(rows: Sequence[StanceExample], negative_share: float, mention_dropout: float, seed: int,
+            opposites: Mapping[str, str] | None = None, flip_share: float = 0.0) -> list[StanceExample]:
+    """The rows (some without mention brackets), their swapped negatives, and with `opposites`
+    the flipped copies of about `flip_share` of them (training/opposites.py)."""
+    flipped = flipped_copies(rows, opposites, flip_share, seed) if opposites and flip_share > 0 else []
     if negative_share <= 0 and mention_dropout <= 0:
-        return list(rows)
-    return drop_mentions(rows, mention_dropout, seed) + swapped_negatives(rows, negative_share, seed)
+        return list(rows) + flipped
+    return drop_mentions(rows, mention_dropout, seed) + swapped_negatives(rows, negative_share, seed) + flipped

@@ -30,6 +30,9 @@ class TrainConfig:
     first_segment: how actor and issue are written as the input's first segment ({actor} and
         {issue} are filled in); saved with the model, so prediction reads rows the same way.
     max_steps: stop after this many optimiser steps (overrides epochs; for benchmarks and smoke runs).
+    flip_share: share of the rows whose issue has an opposite that also train as the flipped copy
+        (opposite issue, favor <-> against; training/opposites.py); 0 turns it off.
+    opposites: a JSON file {issue: opposite} for the user's own issues, added to the shipped pairs.
     """
 
     base_model: str | None = None
@@ -54,6 +57,8 @@ class TrainConfig:
     resume: bool = False
     first_segment: str = InputTemplate.first
     max_steps: int | None = None
+    flip_share: float = 0.0
+    opposites: str | None = None
     show_progress: bool = True
 
     def __post_init__(self) -> None:
@@ -65,8 +70,10 @@ class TrainConfig:
             raise ConfigError(f"learning rate must be between 0 and 1, got {self.learning_rate}")
         if not 8 <= self.max_length <= 8192:
             raise ConfigError(f"max length must be between 8 and 8192 tokens, got {self.max_length}")
-        if not (0 <= self.negative_share <= 1 and 0 <= self.mention_dropout <= 1):
-            raise ConfigError("negative_share and mention_dropout must be between 0 and 1")
+        if not (0 <= self.negative_share <= 1 and 0 <= self.mention_dropout <= 1 and 0 <= self.flip_share <= 1):
+            raise ConfigError("negative_share, mention_dropout and flip_share must be between 0 and 1")
+        if self.opposites and self.flip_share == 0:
+            raise ConfigError("an opposites file is used only with a flip share above 0 (--flip-share 0.5, say)")
         if self.head_lr_scale <= 0:
             raise ConfigError(f"head_lr_scale must be positive, got {self.head_lr_scale}")
         if self.resume and not self.checkpoint_dir:

@@ -19,6 +19,7 @@ from actorstance.model.classifier import StanceClassifier
 
 from .augment import augment
 from .config import TrainConfig
+from .opposites import load_opposites
 
 LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 
@@ -143,7 +144,8 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
     check_rows(train_rows, "training data")
     if eval_rows:
         check_rows(eval_rows, "evaluation data")
-    augmented = augment(train_rows, config.negative_share, config.mention_dropout, config.seed)
+    opposites = load_opposites(config.opposites) if config.flip_share > 0 else None
+    augmented = augment(train_rows, config.negative_share, config.mention_dropout, config.seed, opposites, config.flip_share)
     set_seed(config.seed)
     classifier = StanceClassifier.from_backbone(config.base_model, max_length=config.max_length, device=config.device)
     classifier.template = dataclasses.replace(classifier.template, first=config.first_segment)
