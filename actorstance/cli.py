@@ -53,7 +53,7 @@ def _terminate_as_interrupt() -> None:
 
 
 # Options shared by `train` and `cross-validate`; defaults come from TrainConfig.
-Base = Annotated[Optional[str], typer.Option("--base", help="Backbone: a local Hugging Face folder or hub name. Default: all-MiniLM-L6-v2 (shipped).")]
+Base = Annotated[Optional[str], typer.Option("--base", help="Backbone: minilm (all-MiniLM-L6-v2, shipped; the default), mpnet (all-mpnet-base-v2, the mpnet extra), a local Hugging Face folder or a hub name. `actorstance backbones` lists them.")]
 Epochs = Annotated[float, typer.Option("--epochs", min=0.01, help="Training epochs.")]
 BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Training batch size.")]
 LearningRate = Annotated[float, typer.Option("--lr", help="Peak learning rate (linear warm-up and decay).")]
@@ -313,6 +313,14 @@ def analyze(
     if result.cells:
         typer.echo(format_matrix(result.cells))
     typer.echo(f"outputs in {output}")
+
+
+@app.command()
+@user_errors
+def backbones() -> None:
+    """List the named backbones for --base: size, whether each is installed here, the default."""
+    from actorstance.model.backbone import format_backbones, list_backbones
+    typer.echo(format_backbones(list_backbones()))
 
 
 data_app = typer.Typer(help="Inspect and convert labelled data.", no_args_is_help=True)

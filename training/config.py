@@ -13,7 +13,9 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 class TrainConfig:
     """Defaults suit a few hundred to a few thousand rows on a laptop CPU.
 
-    base_model: a Hugging Face encoder (local folder or hub name); None is all-MiniLM-L6-v2.
+    base_model: a named backbone, `minilm` (all-MiniLM-L6-v2, the default; None means it) or
+        `mpnet` (all-mpnet-base-v2, the `mpnet` extra), or a Hugging Face encoder (local folder, or
+        hub name where a hub is reachable). `actorstance backbones` lists the names.
     precision: "auto" uses bf16 (or fp16) autocast on a CUDA GPU and fp32 elsewhere.
     early_stopping_patience: epochs without a dev gain before stopping (with dev rows).
     selection_metric: the dev score that picks the best epoch: "macro_f1" (three labels) or
@@ -81,6 +83,8 @@ class TrainConfig:
         if self.selection_metric not in ("macro_f1", "f_avg"):
             raise ConfigError(f"selection_metric must be macro_f1 or f_avg, got {self.selection_metric}")
         check_first_segment(self.first_segment)
+        if self.base_model is not None and not str(self.base_model).strip():
+            raise ConfigError("base_model is empty; give minilm, mpnet, a model folder or a hub name (None: minilm)")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision}")
 
