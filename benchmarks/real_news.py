@@ -13,6 +13,7 @@ Both are scored on
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 from collections import Counter
 
@@ -31,7 +32,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=float, default=None, help="Default: TrainConfig's (the default recipe).")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--only", choices=("without", "with"), default=None, help="Train one of the two models only.")
+    parser.add_argument("--only", choices=("without", "with", "with_flipped"), default=None, help="Train one of the models only.")
+    parser.add_argument("--flip-share", type=float, default=0.0,
+                        help="Also train a third model: with real_news, plus flipped copies of this share of the rows (issue opposites).")
     args = parser.parse_args()
     quiet_libraries()
     from actorstance.analysis.analyze import analyze_articles
@@ -58,12 +61,15 @@ def main() -> None:
     config = TrainConfig(seed=args.seed, show_progress=False) if args.epochs is None else \
         TrainConfig(seed=args.seed, epochs=args.epochs, show_progress=False)
     figures: dict = {"epochs": config.epochs, "seed": args.seed, "runs": {}}
-    runs = {"without": corpus_train, "with": corpus_train + real_train}
-    for name, train in runs.items():
+    runs = {"without": (corpus_train, config), "with": (corpus_train + real_train, config)}
+    if args.flip_share > 0:
+        runs["with_flipped"] = (corpus_train + real_train, dataclasses.replace(config, flip_share=args.flip_share))
+        figures["flip_share"] = args.flip_share
+    for name, (train, run_config) in runs.items():
         if args.only and name != args.only:
             continue
         t = time.perf_counter()
-        model = fine_tune(train, config)
+        model = fine_tune(train, run_config)
         train_s = time.perf_counter() - t
         tfidf = TfidfBaseline(seed=args.seed).fit(train)
         seen_issues = {r.issue for r in train}
@@ -84,11 +90,11 @@ def main() -> None:
             agreed, total = agreed + agreement.agreed, total + agreement.total
         run["seed_map_agreement"] = {"agreed": agreed, "total": total, "agreement": agreed / max(total, 1)}
         figures["runs"][name] = run
-        print(f"[{name} real_news] trained on {len(train)} rows in {train_s:.0f} s; "
+        print(f"[{name}] trained on {len(train)} rows in {train_s:.0f} s; "
               f"invented {run['invented_test']['macro_f1']:.3f}, real {run['real_test']['macro_f1']:.3f}, "
               f"seeds {run['seeds']['macro_f1']:.3f}, map {agreed}/{total}", flush=True)
 
-    header = ("measure",) + tuple(f"{n} real_news" for n in figures["runs"])
+    header = ("measure",) + tuple(f"{n} real_news".replace("_flipped real_news", " real_news, flipped") for n in figures["runs"])
     def row(label, get):
         return (label,) + tuple(get(r) for r in figures["runs"].values())
     lines = [
