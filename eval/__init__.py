@@ -15,8 +15,6 @@ _EXPORTS = {
     "Report": "actorstance.eval.report",
     "build_report": "actorstance.eval.report",
     "evaluate": "actorstance.eval.report",
-    "map_agreement": "actorstance.eval.map_agreement",
-    "mention_recall": "actorstance.eval.mention_recall",
 }
 __all__ = sorted(_EXPORTS)
 
