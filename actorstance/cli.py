@@ -53,14 +53,14 @@ def _terminate_as_interrupt() -> None:
 
 
 # Options shared by `train` and `cross-validate`; defaults come from TrainConfig.
-Base = Annotated[Optional[str], typer.Option("--base", help="Backbone: minilm (all-MiniLM-L6-v2, shipped; the default), mpnet (all-mpnet-base-v2, the mpnet extra), a local Hugging Face folder or a hub name. `actorstance backbones` lists them.")]
+Base = Annotated[Optional[str], typer.Option("--base", help="Backbone: minilm (all-MiniLM-L6-v2, shipped; the default), mpnet (all-mpnet-base-v2, the mpnet extra), a local Hugging Face folder or a hub name (`actorstance backbones` lists them), or an actorstance model folder to continue training (its head, labels and template are kept).")]
 Epochs = Annotated[float, typer.Option("--epochs", min=0.01, help="Training epochs.")]
 BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Training batch size.")]
 LearningRate = Annotated[float, typer.Option("--lr", help="Peak learning rate (linear warm-up and decay).")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed; the same seed and data on CPU give the same model.")]
 MaxLength = Annotated[int, typer.Option("--max-length", help="Tokens per input pair; longer inputs lose the end of their context.")]
 ClassWeights = Annotated[bool, typer.Option("--class-weights/--no-class-weights", help="Weight the loss by inverse label frequency.")]
-Template = Annotated[str, typer.Option("--template", help="The input's first segment; {actor} and {issue} are filled in (saved with the model).")]
+Template = Annotated[Optional[str], typer.Option("--template", help="The input's first segment; {actor} and {issue} are filled in (saved with the model). Default: \"{actor} | {issue}\", or the --base model's own.")]
 Device = Annotated[str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda or mps.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 FlipShare = Annotated[float, typer.Option("--flip-share", min=0.0, max=1.0, help="Share of rows whose issue has an opposite that also train flipped (opposite issue, favor <-> against). The shipped issues have opposites; yours need --opposites.")]
@@ -123,6 +123,7 @@ def train(
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its last checkpoint in OUTPUT/checkpoints.")] = False,
     save_steps: Annotated[Optional[int], typer.Option("--save-steps", min=1, help="Checkpoint every N optimiser steps (default: every epoch).")] = None,
     keep_training_rows: Annotated[bool, typer.Option("--keep-training-rows", help="Save the training rows in the model folder (then `evaluate` fits its baselines on them without --train). Off by default: a shared model shares no labelled data.")] = False,
+    replay: Annotated[float, typer.Option("--replay", min=0.0, help="Mix in shipped labelled rows, this many times the count of DATA's rows (0.5: half as many), sampled with --seed, so that continuing a model (--base) on a new domain does not forget the old ones.")] = DEFAULTS.replay_share,
 ) -> None:
     """Fine-tune a stance model on labelled rows and save it as a Hugging Face folder.
 
@@ -130,7 +131,7 @@ def train(
     (the Trainer's distributed data parallel); only the first process writes the model."""
     config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet,
                           flip_share, opposites, checkpoint_dir=str(output / "checkpoints"), resume=resume,
-                          save_steps=save_steps)
+                          save_steps=save_steps, replay_share=replay)
     rejects = reject_log(skip_invalid, output / "rejected_rows.jsonl")
     with rejects_kept_on_error(rejects):
         sources, rows = load_training_data(data, label_map, rejects)
@@ -152,8 +153,14 @@ def train(
         raise typer.Exit(130) from None
     if trained.folder is None:
         return
-    speed = trained.model.info["training"]["train_examples_per_s"]
+    info = trained.model.info
+    speed = info["training"]["train_examples_per_s"]
     typer.echo(f"saved model to {output} ({speed} training examples/s)")
+    if info.get("continued_from"):
+        typer.echo(f"continued from {info['continued_from']}", err=True)
+    if info["training"].get("replay_rows"):
+        typer.echo(f"mixed in {info['training']['replay_rows']} shipped rows (replay) with the "
+                   f"{info['training']['new_rows']} new ones", err=True)
     if trained.report is not None:
         typer.echo(summary_table(trained.report.summary()))
 
@@ -323,7 +330,76 @@ def backbones() -> None:
     typer.echo(format_backbones(list_backbones()))
 
 
-data_app = typer.Typer(help="Inspect and convert labelled data.", no_args_is_help=True)
+@app.command()
+@user_errors
+def suggest(
+    model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
+    articles: Annotated[list[Path], typer.Argument(help="Articles: .txt files (one article each), or JSONL/CSV with a text field per article.")],
+    issues: Annotated[str, typer.Option("--issues", help="Issues: a .txt file (one per line) or a labelled dataset whose issues to use.")] = ...,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The rows to label (.csv or .jsonl): id, doc_id, actor, issue, mention, context, text, an empty stance, and the model's guess and p_favor, p_against, p_none as hints.")] = ...,
+    n: Annotated[int, typer.Option("--n", min=1, help="How many rows to propose.")] = 200,
+    strategy: Annotated[str, typer.Option("--strategy", help="uncertainty (closest calls first), diverse (close calls, spread over sentences, articles, actors and issues, near-duplicate sentences skipped) or random.")] = "uncertainty",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of --strategy random.")] = 0,
+    exclude: Annotated[Optional[list[Path]], typer.Option("--exclude", help="Rows already labelled (JSONL/CSV; repeatable): a row with the same text, actor and issue is never proposed.")] = None,
+    aliases: Annotated[Optional[Path], typer.Option("--aliases", help="JSON alias table extending the shipped one.")] = None,
+    device: Device = "auto", quiet: Quiet = False,
+) -> None:
+    """Propose the rows of your own articles most worth labelling next, to fill in and train on."""
+    from actorstance.analysis.analyze import read_issues
+    from actorstance.analysis.articles import read_articles
+    from actorstance.analysis.mentions import AliasTable
+    article_list = read_articles(articles)
+    issue_list = read_issues(issues)
+    table = AliasTable.load(aliases)
+    quiet_libraries()
+    from actorstance.analysis.suggest import suggest_rows
+    result = suggest_rows(model, article_list, issue_list, output, n=n, strategy=strategy, seed=seed,
+                          exclude=exclude or [], aliases=table, device=device, show_progress=not quiet)
+    excluded = f", {result.excluded} already labelled left out" if result.excluded else ""
+    typer.echo(f"{result.articles} articles, {result.sentences} sentences: scored {result.rows_scored} rows{excluded}")
+    relaxed = f" (caps doubled {result.relaxed_rounds}x to find them)" if result.relaxed_rounds else ""
+    typer.echo(f"wrote {result.rows_written} rows to label ({result.strategy}){relaxed} to {output}; fill in the "
+               f"stance column, then `actorstance data import-labels {output} --output labelled.jsonl`")
+
+
+@app.command("learning-curve")
+@user_errors
+def learning_curve_command(
+    data: Annotated[list[str], typer.Argument(help="Labelled JSONL/CSV files or packaged dataset names.")],
+    sizes: Annotated[str, typer.Option("--sizes", help="Training sizes in rows, comma-separated.")] = "25,50,100,200",
+    by: Annotated[str, typer.Option("--by", help="Group rows by doc_id (articles), issue or actor: the test part shares no group with the training rows.")] = "doc_id",
+    repeats: Annotated[int, typer.Option("--repeats", min=1, help="Splits (seeds 0, 1, ...); the spread over them shows what is noise.")] = 3,
+    test_share: Annotated[float, typer.Option("--test-share", min=0.01, max=0.99, help="Share of the rows held out for scoring.")] = 0.2,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for learning_curve.json and learning_curve.png.")] = Path("learning-curve"),
+    base: Base = None, epochs: Epochs = DEFAULTS.epochs, batch_size: BatchSize = DEFAULTS.batch_size,
+    lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
+    device: Device = "auto", quiet: Quiet = False, label_map: LabelMap = None,
+) -> None:
+    """Macro-F1 against the number of labels (model and TF-IDF): would more labels still help?"""
+    try:
+        size_list = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"expected comma-separated row counts, got {sizes!r}", param_hint="--sizes") from None
+    config = train_config(base, epochs, batch_size, lr, seed, max_length, DEFAULTS.class_weighted_loss, None, device, quiet)
+    _, rows = load_training_data(data, label_map)
+    quiet_libraries()
+    from actorstance.training.learning_curve import measure_learning_curve
+    curve = measure_learning_curve(rows, size_list, config, by=by, repeats=repeats, test_share=test_share, show_progress=not quiet)
+    curve.save(output)
+    typer.echo(f"{'rows':>6} {'model':>13} {'tfidf':>13}   (macro-F1, mean ± sd over {repeats} repeats)")
+    for point in curve.summary():
+        typer.echo(f"{point['size']:>6} {point['model']['mean']:>7.3f} ± {point['model']['sd']:.3f} "
+                   f"{point['tfidf']['mean']:>7.3f} ± {point['tfidf']['sd']:.3f}")
+    if curve.skipped_sizes:
+        typer.echo(f"skipped sizes larger than the train part: {', '.join(map(str, curve.skipped_sizes))}", err=True)
+    step = curve.last_step()
+    if step:
+        typer.echo(f"last step {step['from']} -> {step['to']} rows: model gain {step['mean']:+.3f} "
+                   f"(sd {step['sd']:.3f}): {step['verdict']}")
+    typer.echo(f"learning_curve.json and learning_curve.png in {output}")
+
+
+data_app = typer.Typer(help="Inspect and convert labelled data; rows out to labelling tools and labels back in.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
 
@@ -341,6 +417,46 @@ def data_convert(
     rows = convert(format, src, split=split)
     write_examples(rows, output)
     typer.echo(f"wrote {len(rows)} rows to {output}")
+
+
+LabelFormat = Annotated[Optional[str], typer.Option("--format", "-f", help="csv (a spreadsheet), label-studio or doccano. Default: by suffix (.csv, .json: Label Studio, .jsonl: doccano).")]
+
+
+@data_app.command("export-tasks")
+@user_errors
+def data_export_tasks(
+    src: Annotated[Path, typer.Argument(help="Rows to label: the `suggest` output, or any JSONL/CSV rows file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Tasks file: .json for Label Studio, .jsonl for doccano, .csv for a spreadsheet.")] = ...,
+    format: LabelFormat = None,
+) -> None:
+    """Write rows to label as a labelling tool's tasks (Label Studio also gets its labelling config)."""
+    from actorstance.data.label_tools import export_tasks
+    result = export_tasks(src, output, format)
+    typer.echo(f"wrote {result.tasks} {result.format} tasks to {output}")
+    if result.config:
+        typer.echo(f"labelling config: {result.config} (Label Studio: Settings > Labeling Interface > Code; then "
+                   f"import {output}; export as JSON and run `actorstance data import-labels EXPORT.json --output labelled.jsonl`)")
+
+
+@data_app.command("import-labels")
+@user_errors
+def data_import_labels(
+    src: Annotated[Path, typer.Argument(help="Labels: the filled-in CSV, a Label Studio JSON export or a doccano JSONL export.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Labelled rows (.jsonl or .csv), ready for `train`.")] = ...,
+    format: LabelFormat = None,
+    skip_unlabelled: Annotated[bool, typer.Option("--skip-unlabelled", help="Leave out rows (tasks) without a label yet, and count them, instead of stopping at the first.")] = False,
+    label_map: LabelMap = None,
+) -> None:
+    """Read labels back from a labelling tool as training rows."""
+    from actorstance.data.label_tools import import_labels
+    from actorstance.data.readers import parse_label_map
+    from actorstance.data.writers import write_examples
+    result = import_labels(src, format, skip_unlabelled=skip_unlabelled, label_map=parse_label_map(label_map))
+    write_examples(result.rows, output)
+    typer.echo(f"wrote {len(result.rows)} labelled rows ({result.format}) to {output}")
+    if result.unlabelled:
+        count = len(result.unlabelled)
+        typer.echo(f"{count} {'row' if count == 1 else 'rows'} without a label yet left out (first: {result.unlabelled[0]})", err=True)
 
 
 @data_app.command("stats")

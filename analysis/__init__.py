@@ -13,6 +13,8 @@ _EXPORTS = {
     "analyze_articles": "actorstance.analysis.analyze",
     "StanceMap": "actorstance.analysis.analyze",
     "StanceCell": "actorstance.analysis.aggregate",
+    "suggest_rows": "actorstance.analysis.suggest",
+    "Suggestion": "actorstance.analysis.suggest",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from actorstance.analysis.articles import Article, read_articles, segment
-from actorstance.analysis.mentions import AliasTable, find_mentions, mention_rows
+from actorstance.analysis.mentions import AliasTable, find_mentions, mention_rows, positional_id
 from actorstance.data.schema import Prediction, StanceExample
 from actorstance.data.writers import write_records
 from actorstance.errors import InputError
@@ -56,6 +56,20 @@ def read_issues(source: str | Path) -> list[str]:
     return issues
 
 
+def article_rows(articles: Sequence[Article], issues: Sequence[str], aliases: AliasTable | str | Path | None = None,
+                 row_id=positional_id) -> tuple[list[StanceExample], int]:
+    """The rows `analyze` scores: each article segmented, its actors found with the alias table,
+    every (sentence, actor) crossed with every issue. Returns the rows and the sentence count."""
+    table = aliases if isinstance(aliases, AliasTable) else AliasTable.load(aliases)
+    rows: list[StanceExample] = []
+    n_sentences = 0
+    for article in articles:
+        sentences = segment(article)
+        n_sentences += len(sentences)
+        rows += mention_rows(sentences, find_mentions(sentences, table), issues, source=article.source, row_id=row_id)
+    return rows, n_sentences
+
+
 def analyze_articles(model, articles: Sequence[Article] | Iterable[str | Path], issues: Sequence[str],
                      aliases: AliasTable | str | Path | None = None, min_evidence: int = 1,
                      show_progress: bool = False) -> StanceMap:
@@ -63,13 +77,7 @@ def analyze_articles(model, articles: Sequence[Article] | Iterable[str | Path], 
     articles = list(articles)
     if articles and not isinstance(articles[0], Article):
         articles = read_articles(articles)
-    table = aliases if isinstance(aliases, AliasTable) else AliasTable.load(aliases)
-    rows: list[StanceExample] = []
-    n_sentences = 0
-    for article in articles:
-        sentences = segment(article)
-        n_sentences += len(sentences)
-        rows += mention_rows(sentences, find_mentions(sentences, table), issues, source=article.source)
+    rows, n_sentences = article_rows(articles, issues, aliases)
     predictions = model.predict(rows, show_progress=show_progress) if rows else []
     cells = aggregate(rows, [p.label for p in predictions], predictions, min_evidence=min_evidence)
     return StanceMap(rows, predictions, cells, len(articles), n_sentences, list(issues))

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from actorstance.errors import InputError
 
@@ -117,9 +117,16 @@ def find_mentions(sentences: Sequence[Sentence], table: AliasTable) -> list[list
     return result
 
 
+def positional_id(sentence: Sentence, k: int, actor: str, j: int, issue: str) -> str:
+    """`<doc_id>-s<sentence>-a<actor's place in it>-i<issue's place in the list>`: `analyze`'s row id."""
+    return f"{sentence.doc_id}-s{sentence.index}-a{k}-i{j}"
+
+
 def mention_rows(sentences: Sequence[Sentence], mentions: Sequence[Sequence[Mention]], issues: Iterable[str],
-                 source: str | None = None):
-    """Every (sentence, actor) crossed with every issue, as unlabelled `StanceExample` rows."""
+                 source: str | None = None, row_id: Callable[[Sentence, int, str, int, str], str] = positional_id):
+    """Every (sentence, actor) crossed with every issue, as unlabelled `StanceExample` rows.
+    `row_id(sentence, k, actor, j, issue)` names each row (k: the actor's place among the
+    sentence's mentions, j: the issue's place in `issues`)."""
     from actorstance.data.schema import StanceExample
     issues = list(issues)
     rows = []
@@ -128,6 +135,6 @@ def mention_rows(sentences: Sequence[Sentence], mentions: Sequence[Sequence[Ment
             for j, issue in enumerate(issues):
                 rows.append(StanceExample(
                     text=sentence.text, actor=mention.actor, issue=issue, context=sentence.context,
-                    mention=mention.text, doc_id=sentence.doc_id, id=f"{sentence.doc_id}-s{sentence.index}-a{k}-i{j}",
+                    mention=mention.text, doc_id=sentence.doc_id, id=row_id(sentence, k, mention.actor, j, issue),
                     source=source))
     return rows

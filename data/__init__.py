@@ -16,6 +16,8 @@ _EXPORTS = {
     "train_test_split": "actorstance.data.splits",
     "write_examples": "actorstance.data.writers",
     "write_records": "actorstance.data.writers",
+    "export_tasks": "actorstance.data.label_tools",
+    "import_labels": "actorstance.data.label_tools",
 }
 __all__ = sorted(_EXPORTS)
 

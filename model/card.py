@@ -39,6 +39,9 @@ def render_card(meta: dict) -> str:
                           "the baselines on them"))
     if meta.get("continued_from"):
         lines.append(f"- continued from: `{meta['continued_from']}`")
+    if training.get("replay_rows"):
+        lines.append(f"- replay: {training['replay_rows']} rows of the shipped labelled data mixed in with the "
+                     f"{training.get('new_rows', '?')} new rows, so the old domains are not forgotten")
     lines += ["", "## Evaluation", ""]
     if metrics:
         lines.append("| metric | value |")

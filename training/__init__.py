@@ -10,6 +10,8 @@ _EXPORTS = {
     "train_and_save": "actorstance.training.pipeline",
     "cross_validate": "actorstance.training.crossval",
     "CrossValidation": "actorstance.training.crossval",
+    "measure_learning_curve": "actorstance.training.learning_curve",
+    "LearningCurve": "actorstance.training.learning_curve",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from actorstance.errors import ConfigError
-from actorstance.model.template import InputTemplate, check_first_segment
+from actorstance.model.template import check_first_segment
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
@@ -15,7 +15,9 @@ class TrainConfig:
 
     base_model: a named backbone, `minilm` (all-MiniLM-L6-v2, the default; None means it) or
         `mpnet` (all-mpnet-base-v2, the `mpnet` extra), or a Hugging Face encoder (local folder, or
-        hub name where a hub is reachable). `actorstance backbones` lists the names.
+        hub name where a hub is reachable); `actorstance backbones` lists the names. An
+        actorstance model folder (it has actorstance.json) is continued: its head, labels and
+        template are kept and fine-tuned on the new rows (its head then learns at the body's rate).
     precision: "auto" uses bf16 (or fp16) autocast on a CUDA GPU and fp32 elsewhere.
     early_stopping_patience: epochs without a dev gain before stopping (with dev rows).
     selection_metric: the dev score that picks the best epoch: "macro_f1" (three labels) or
@@ -30,7 +32,11 @@ class TrainConfig:
     head_lr_scale: the classification head and pooler learn this many times faster than the
         encoder (they start untrained; the encoder only needs adjusting).
     first_segment: how actor and issue are written as the input's first segment ({actor} and
-        {issue} are filled in); saved with the model, so prediction reads rows the same way.
+        {issue} are filled in); saved with the model, so prediction reads rows the same way. None:
+        "{actor} | {issue}", or the continued model's own template.
+    replay_share: mix in this share of shipped training rows (the packaged datasets), relative to
+        the new rows' count (0.5: half as many), sampled with the seed, so that fine-tuning on a
+        new domain does not forget the old ones. 0 mixes in none.
     max_steps: stop after this many optimiser steps (overrides epochs; for benchmarks and smoke runs).
     flip_share: share of the rows whose issue has an opposite that also train as the flipped copy
         (opposite issue, favor <-> against; training/opposites.py); 0 turns it off.
@@ -57,11 +63,12 @@ class TrainConfig:
     checkpoint_dir: str | None = None
     save_steps: int | None = None
     resume: bool = False
-    first_segment: str = InputTemplate.first
+    first_segment: str | None = None
     max_steps: int | None = None
     flip_share: float = 0.0
     opposites: str | None = None
     show_progress: bool = True
+    replay_share: float = 0.0
 
     def __post_init__(self) -> None:
         if self.epochs <= 0:
@@ -82,9 +89,12 @@ class TrainConfig:
             raise ConfigError("resume needs a checkpoint_dir to resume from")
         if self.selection_metric not in ("macro_f1", "f_avg"):
             raise ConfigError(f"selection_metric must be macro_f1 or f_avg, got {self.selection_metric}")
-        check_first_segment(self.first_segment)
+        if self.first_segment is not None:
+            check_first_segment(self.first_segment)
         if self.base_model is not None and not str(self.base_model).strip():
             raise ConfigError("base_model is empty; give minilm, mpnet, a model folder or a hub name (None: minilm)")
+        if not 0 <= self.replay_share <= 100:
+            raise ConfigError(f"replay share must be between 0 and 100 (times the new rows), got {self.replay_share}")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import random
 import tempfile
 from collections import Counter
 from typing import Sequence
@@ -13,9 +14,11 @@ from datasets import Dataset
 from transformers import EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments, set_seed
 
 from actorstance.data.schema import LABELS, StanceExample, labels_of
-from actorstance.errors import InputError
+from actorstance.errors import ConfigError, InputError
 from actorstance.eval.metrics import f_avg, macro_f1
 from actorstance.model.classifier import StanceClassifier
+from actorstance.model.folder import is_model_folder, read_metadata
+from actorstance.model.template import InputTemplate
 
 from .augment import augment
 from .config import TrainConfig
@@ -136,19 +139,68 @@ def check_rows(rows: Sequence[StanceExample], what: str) -> None:
                              f"training needs one of {', '.join(LABELS)}", field="stance")
 
 
+def is_continued(config: TrainConfig) -> bool:
+    """True when training starts from a saved actorstance model rather than a bare backbone."""
+    return config.base_model is not None and is_model_folder(config.base_model)
+
+
+def check_template_of_base(config: TrainConfig) -> None:
+    """A continued model reads rows with its saved template; another one given explicitly is an error."""
+    if not is_continued(config) or config.first_segment is None:
+        return
+    saved = read_metadata(config.base_model)["template"]["first"]
+    if config.first_segment != saved:
+        raise ConfigError(f"the template '{config.first_segment}' differs from '{saved}', which {config.base_model} "
+                          "was trained with; leave the template out to keep the model's own")
+
+
+def starting_model(config: TrainConfig) -> StanceClassifier:
+    """What training starts from: a backbone with a fresh head, or, when `base_model` is an
+    actorstance model folder, that model itself (head, labels and template kept). A template given
+    explicitly that differs from the saved one is an error: the head learned to read the saved one."""
+    if not is_continued(config):
+        classifier = StanceClassifier.from_backbone(config.base_model, max_length=config.max_length, device=config.device)
+        classifier.template = dataclasses.replace(classifier.template, first=config.first_segment or InputTemplate.first)
+        return classifier
+    check_template_of_base(config)
+    classifier = StanceClassifier.from_pretrained(config.base_model, device=config.device)
+    classifier.max_length = config.max_length
+    classifier.training_rows = None
+    # the saved scores, export details and training record describe the old model, not this one
+    classifier.info = {"base_model": classifier.info.get("base_model", "unknown"), "continued_from": str(config.base_model)}
+    return classifier
+
+
+def replay_rows(new_rows: Sequence[StanceExample], share: float, seed: int) -> list[StanceExample]:
+    """round(share x len(new_rows)) rows of the shipped labelled datasets, sampled with `seed`;
+    a row that repeats a new one (same text, actor and issue) is never drawn."""
+    if share <= 0:
+        return []
+    from actorstance.data.readers import load_many, packaged_datasets
+    new = {(r.text, r.actor, r.issue) for r in new_rows}
+    pool = [r for r in load_many(packaged_datasets(), require_stance=True) if (r.text, r.actor, r.issue) not in new]
+    return random.Random(seed).sample(pool, min(len(pool), round(share * len(new_rows))))
+
+
 def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = None,
               eval_rows: Sequence[StanceExample] | None = None) -> StanceClassifier:
-    """Fine-tune the backbone on labelled rows. With `eval_rows`, keep the best epoch by dev
-    macro-F1 and stop early. The same seed and data on CPU give the same model."""
+    """Fine-tune the backbone, or continue a saved model (`config.base_model` an actorstance
+    folder), on labelled rows, mixed with `config.replay_share` of the shipped rows. With
+    `eval_rows`, keep the best epoch by dev macro-F1 and stop early. The same seed and data on CPU
+    give the same model."""
     config = config or TrainConfig()
     check_rows(train_rows, "training data")
     if eval_rows:
         check_rows(eval_rows, "evaluation data")
+    check_template_of_base(config)
+    new_rows = list(train_rows)
+    replay = replay_rows(new_rows, config.replay_share, config.seed)
+    train_rows = new_rows + replay
     opposites = load_opposites(config.opposites) if config.flip_share > 0 else None
     augmented = augment(train_rows, config.negative_share, config.mention_dropout, config.seed, opposites, config.flip_share)
     set_seed(config.seed)
-    classifier = StanceClassifier.from_backbone(config.base_model, max_length=config.max_length, device=config.device)
-    classifier.template = dataclasses.replace(classifier.template, first=config.first_segment)
+    classifier = starting_model(config)
+    head_lr_scale = 1.0 if is_continued(config) else config.head_lr_scale  # a trained head needs no head start
     device = classifier.device
     with tempfile.TemporaryDirectory(prefix="actorstance-ckpt-") as tmp:
         args = TrainingArguments(
@@ -180,7 +232,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
         )
         trainer = StanceTrainer(
             model=classifier.model,
-            head_lr_scale=config.head_lr_scale,
+            head_lr_scale=head_lr_scale,
             args=args,
             train_dataset=to_dataset(classifier, augmented),
             eval_dataset=to_dataset(classifier, eval_rows) if eval_rows else None,
@@ -200,6 +252,9 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
     classifier.training_rows = list(train_rows)
     classifier.info["training"] = {
         "rows": len(train_rows),
+        "new_rows": len(new_rows),
+        "replay_rows": len(replay),
+        "head_lr_scale": head_lr_scale,
         "rows_with_augmentation": len(augmented),
         "label_counts": {label: sum(r.stance == label for r in train_rows) for label in LABELS},
         "config": config.to_dict(),
