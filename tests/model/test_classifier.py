@@ -50,13 +50,15 @@ def test_actor_and_issue_change_the_prediction(seed_model, seed_rows):
     assert np.abs(base - by_issue).max() > 1e-3
 
 
-def test_save_and_load_give_identical_probabilities(seed_model, seed_model_dir, seed_rows):
+def test_save_and_load_give_identical_probabilities(seed_model, seed_model_dir, seed_rows, tmp_path):
     loaded = StanceClassifier.from_pretrained(seed_model_dir)
     np.testing.assert_array_equal(seed_model.predict_proba(seed_rows), loaded.predict_proba(seed_rows))
     meta = json.loads((seed_model_dir / "actorstance.json").read_text())
     assert meta["labels"] == ["favor", "against", "none"] and meta["template"]["first"] == "{actor} | {issue}"
     assert "## Training" in (seed_model_dir / "README.md").read_text()
-    assert loaded.training_rows == seed_rows
+    assert loaded.training_rows is None and not (seed_model_dir / "training_rows.jsonl").exists()  # only on request
+    kept = StanceClassifier.from_pretrained(seed_model.save_pretrained(tmp_path / "kept", include_training_rows=True))
+    assert kept.training_rows == seed_rows
 
 
 def test_transformers_pipeline_loads_the_folder(seed_model, seed_model_dir, seed_rows):
