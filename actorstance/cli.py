@@ -291,25 +291,34 @@ def cross_validate_command(
     typer.echo(summary_table(result.pooled.summary()))
 
 
+# Inputs shared by `analyze` and `suggest`: raw articles, the issues to score them on, aliases.
+Articles = Annotated[list[Path], typer.Argument(help="Articles: .txt files (one article each), or JSONL/CSV with a text field per article.")]
+Issues = Annotated[str, typer.Option("--issues", help="Issues: a .txt file (one per line) or a labelled dataset whose issues to use.")]
+Aliases = Annotated[Optional[Path], typer.Option("--aliases", help="JSON alias table extending the shipped one.")]
+
+
+def read_article_inputs(articles: list[Path], issues: str, aliases: Path | None):
+    """The articles, issues and alias table, read (and checked) before any model is loaded."""
+    from actorstance.analysis.analyze import read_issues
+    from actorstance.analysis.articles import read_articles
+    from actorstance.analysis.mentions import AliasTable
+    return read_articles(articles), read_issues(issues), AliasTable.load(aliases)
+
+
 @app.command()
 @user_errors
 def analyze(
     model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
-    articles: Annotated[list[Path], typer.Argument(help="Articles: .txt files (one article each), or JSONL/CSV with a text field per article.")],
-    issues: Annotated[str, typer.Option("--issues", help="Issues: a .txt file (one per line) or a labelled dataset whose issues to use.")] = ...,
+    articles: Articles, issues: Issues = ...,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for rows.jsonl, stances.csv/json, heatmap.png, network.graphml.")] = ...,
-    aliases: Annotated[Optional[Path], typer.Option("--aliases", help="JSON alias table extending the shipped one.")] = None,
+    aliases: Aliases = None,
     min_evidence: Annotated[int, typer.Option("--min-evidence", min=1, help="Positioned rows a cell needs before it is labelled favor or against.")] = 1,
     device: Device = "auto", quiet: Quiet = False,
 ) -> None:
     """Map who stands where: segment articles, find actors, score them on every issue, aggregate."""
-    from actorstance.analysis.articles import read_articles
-    from actorstance.analysis.analyze import analyze_articles, read_issues
     from actorstance.analysis.aggregate import format_matrix
-    from actorstance.analysis.mentions import AliasTable
-    article_list = read_articles(articles)
-    issue_list = read_issues(issues)
-    table = AliasTable.load(aliases)
+    from actorstance.analysis.analyze import analyze_articles
+    article_list, issue_list, table = read_article_inputs(articles, issues, aliases)
     quiet_libraries()
     from actorstance.model.classifier import StanceClassifier
     classifier = StanceClassifier.from_pretrained(model, device=device)
@@ -334,23 +343,17 @@ def backbones() -> None:
 @user_errors
 def suggest(
     model: Annotated[Path, typer.Argument(help="A model folder made by `actorstance train`.")],
-    articles: Annotated[list[Path], typer.Argument(help="Articles: .txt files (one article each), or JSONL/CSV with a text field per article.")],
-    issues: Annotated[str, typer.Option("--issues", help="Issues: a .txt file (one per line) or a labelled dataset whose issues to use.")] = ...,
+    articles: Articles, issues: Issues = ...,
     output: Annotated[Path, typer.Option("--output", "-o", help="The rows to label (.csv or .jsonl): id, doc_id, actor, issue, mention, context, text, an empty stance, and the model's guess and p_favor, p_against, p_none as hints.")] = ...,
     n: Annotated[int, typer.Option("--n", min=1, help="How many rows to propose.")] = 200,
     strategy: Annotated[str, typer.Option("--strategy", help="uncertainty (closest calls first), diverse (close calls, spread over sentences, articles, actors and issues, near-duplicate sentences skipped) or random.")] = "uncertainty",
     seed: Annotated[int, typer.Option("--seed", help="Seed of --strategy random.")] = 0,
     exclude: Annotated[Optional[list[Path]], typer.Option("--exclude", help="Rows already labelled (JSONL/CSV; repeatable): a row with the same text, actor and issue is never proposed.")] = None,
-    aliases: Annotated[Optional[Path], typer.Option("--aliases", help="JSON alias table extending the shipped one.")] = None,
+    aliases: Aliases = None,
     device: Device = "auto", quiet: Quiet = False,
 ) -> None:
     """Propose the rows of your own articles most worth labelling next, to fill in and train on."""
-    from actorstance.analysis.analyze import read_issues
-    from actorstance.analysis.articles import read_articles
-    from actorstance.analysis.mentions import AliasTable
-    article_list = read_articles(articles)
-    issue_list = read_issues(issues)
-    table = AliasTable.load(aliases)
+    article_list, issue_list, table = read_article_inputs(articles, issues, aliases)
     quiet_libraries()
     from actorstance.analysis.suggest import suggest_rows
     result = suggest_rows(model, article_list, issue_list, output, n=n, strategy=strategy, seed=seed,

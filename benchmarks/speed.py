@@ -116,8 +116,9 @@ def predict_peak_mb(model_dir: Path, workdir: Path, n: int, fast: bool) -> tuple
         for i in range(n):
             fh.write(json.dumps({"id": str(i), "text": f"Minister {i % 97} backed the plan.", "actor": f"Minister {i % 97}",
                                  "issue": "the plan"}) + "\n")
-    script = ("import resource, sys, time; from actorstance.cli import app; t = time.perf_counter()\n"
-              "try:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+    # the console entry point run as `python -m actorstance.cli`, in this process so its peak RSS is measured
+    script = ("import resource, runpy, sys, time; t = time.perf_counter(); sys.argv[0] = 'actorstance'\n"
+              "try:\n    runpy.run_module('actorstance.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.perf_counter() - t)")
     args = ["predict", str(model_dir), str(source), "--output", str(workdir / f"out_{n}.jsonl"), "--quiet"]
     args += ["--fast"] if fast else []
