@@ -14,7 +14,7 @@ RUN_ENV := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_VERBOSITY=error \
 	HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false
 DEMO_DIR ?= runs/demo
 
-.PHONY: setup demo test bench bench-quality bench-semeval bench-analyze bench-real-news clean
+.PHONY: setup demo test bench bench-quality bench-semeval bench-analyze bench-real-news bench-labelling bench-suggest clean
 
 setup: $(VENV)/.installed
 
@@ -49,3 +49,12 @@ bench-analyze: setup
 
 bench-real-news: setup
 	$(RUN_ENV) $(PY) -m benchmarks.real_news
+
+# The labelling loop as a user's afternoon: a held-out domain, label budgets, random vs suggest.
+bench-labelling: setup
+	$(RUN_ENV) $(PY) -m benchmarks.labelling_loop $(if $(SHIPPED),--shipped-model $(SHIPPED),)
+
+# suggest over 1,000 news-length articles, timed; MODEL defaults to the demo's model.
+MODEL ?= $(DEMO_DIR)/model
+bench-suggest: setup
+	$(RUN_ENV) $(PY) -m benchmarks.suggest_speed $(MODEL)

@@ -65,6 +65,9 @@ Device = Annotated[str, typer.Option("--device", help="auto (CUDA, then MPS, the
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 FlipShare = Annotated[float, typer.Option("--flip-share", min=0.0, max=1.0, help="Share of rows whose issue has an opposite that also train flipped (opposite issue, favor <-> against). The shipped issues have opposites; yours need --opposites.")]
 Opposites = Annotated[Optional[Path], typer.Option("--opposites", help="JSON {issue: opposite} for your own issues (with --flip-share).")]
+TeacherFile = Annotated[Optional[Path], typer.Option("--teacher-probs", help="A teacher's probabilities (written by `actorstance distill`): rows it scored also learn its distribution, and the unlabelled rows of the training stories join in.")]
+Temperature = Annotated[float, typer.Option("--temperature", min=0.01, help="Softening of the teacher's probabilities (p^(1/T), renormalised).")]
+DistillAlpha = Annotated[float, typer.Option("--alpha", min=0.0, max=1.0, help="Share of the loss on the teacher's distribution for rows that also have a gold label.")]
 
 
 def train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet,
@@ -124,6 +127,8 @@ def train(
     save_steps: Annotated[Optional[int], typer.Option("--save-steps", min=1, help="Checkpoint every N optimiser steps (default: every epoch).")] = None,
     keep_training_rows: Annotated[bool, typer.Option("--keep-training-rows", help="Save the training rows in the model folder (then `evaluate` fits its baselines on them without --train). Off by default: a shared model shares no labelled data.")] = False,
     replay: Annotated[float, typer.Option("--replay", min=0.0, help="Mix in shipped labelled rows, this many times the count of DATA's rows (0.5: half as many), sampled with --seed, so that continuing a model (--base) on a new domain does not forget the old ones.")] = DEFAULTS.replay_share,
+    teacher_probs: TeacherFile = None, temperature: Temperature = DEFAULTS.temperature,
+    alpha: DistillAlpha = DEFAULTS.distill_alpha,
 ) -> None:
     """Fine-tune a stance model on labelled rows and save it as a Hugging Face folder.
 
@@ -131,7 +136,9 @@ def train(
     (the Trainer's distributed data parallel); only the first process writes the model."""
     config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet,
                           flip_share, opposites, checkpoint_dir=str(output / "checkpoints"), resume=resume,
-                          save_steps=save_steps, replay_share=replay)
+                          save_steps=save_steps, replay_share=replay,
+                          teacher_probs=str(teacher_probs) if teacher_probs else None, temperature=temperature,
+                          distill_alpha=alpha)
     rejects = reject_log(skip_invalid, output / "rejected_rows.jsonl")
     with rejects_kept_on_error(rejects):
         sources, rows = load_training_data(data, label_map, rejects)
@@ -163,6 +170,44 @@ def train(
                    f"{info['training']['new_rows']} new ones", err=True)
     if trained.report is not None:
         typer.echo(summary_table(trained.report.summary()))
+    if info["training"].get("transfer_rows"):
+        typer.echo(f"distilled: {info['training']['teacher_scored_rows']} rows with the teacher's probabilities "
+                   f"and {info['training']['transfer_rows']} unlabelled transfer rows", err=True)
+
+
+@app.command()
+@user_errors
+def distill(
+    teacher: Annotated[Path, typer.Argument(help="The teacher: a model folder made by `actorstance train --base mpnet` (or any larger model).")],
+    data: Annotated[Optional[list[str]], typer.Argument(help="Labelled JSONL/CSV files or packaged dataset names (the teacher must not have trained on rows you will evaluate on). Default: all shipped labelled data.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the student model.")] = ...,
+    probs: Annotated[Optional[Path], typer.Option("--probs", help="Where to write the teacher's probabilities (JSONL). Default: OUTPUT/teacher_probs.jsonl.")] = None,
+    probs_only: Annotated[bool, typer.Option("--probs-only", help="Write the teacher's probabilities and stop (train later with `train --teacher-probs`).")] = False,
+    base: Base = None, epochs: Epochs = DEFAULTS.epochs, batch_size: BatchSize = DEFAULTS.batch_size,
+    lr: LearningRate = DEFAULTS.learning_rate, seed: Seed = DEFAULTS.seed, max_length: MaxLength = DEFAULTS.max_length,
+    temperature: Temperature = DEFAULTS.temperature, alpha: DistillAlpha = DEFAULTS.distill_alpha,
+    device: Device = "auto", quiet: Quiet = False, label_map: LabelMap = None,
+) -> None:
+    """Teach the small default model what a larger teacher reads: the teacher scores the labelled
+    rows and the unlabelled rows their stories yield (the article path), and a student (MiniLM
+    unless --base) learns from its softened probabilities beside the gold labels."""
+    probs = probs or output / "teacher_probs.jsonl"
+    sources, rows = load_training_data(data, label_map)
+    quiet_libraries()
+    from actorstance.training.distill import teacher_probabilities
+    from actorstance.training.pipeline import train_and_save
+    teacher_view = teacher_probabilities(teacher, rows, device=device, show_progress=not quiet)
+    teacher_view.save(probs, rows)
+    typer.echo(f"teacher scored {len(teacher_view)} rows ({len(teacher_view.transfer)} unlabelled transfer rows "
+               f"from {len({r.doc_id for r in rows})} stories) -> {probs}", err=True)
+    if probs_only:
+        return
+    config = train_config(base, epochs, batch_size, lr, seed, max_length, DEFAULTS.class_weighted_loss, None, device,
+                          quiet, teacher_probs=str(probs), temperature=temperature, distill_alpha=alpha)
+    trained = train_and_save(rows, config, output, sources=[*map(str, sources), f"teacher {teacher}"])
+    if trained.folder is not None:
+        typer.echo(f"saved the student to {output} ({trained.model.info['training']['train_examples_per_s']} "
+                   "training examples/s)")
 
 
 def interrupted_training_message(output: Path) -> str:

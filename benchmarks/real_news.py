@@ -9,6 +9,12 @@ Both are scored on
   rows whose issue no training row has: unseen issues);
 - the two raw seed articles: their labelled rows scored directly (row macro-F1) and the stance
   map that `analyze` draws from the raw text, against the labelled positions (map agreement).
+
+`--flip-share X` adds a third model (with real_news, plus flipped copies: issue opposites) and
+`--distill` a fourth (with real_news, distilled from the shipped teacher probabilities,
+data/labelled/teacher/: the MPNet teacher trained on this same invented train split, seed 42, so
+no held-out story was ever its training row; the held-out stories' transfer rows stay out of the
+student's training). The teacher's own row scores come from its probabilities in that file.
 """
 from __future__ import annotations
 
@@ -32,7 +38,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=float, default=None, help="Default: TrainConfig's (the default recipe).")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--only", choices=("without", "with", "with_flipped"), default=None, help="Train one of the models only.")
+    parser.add_argument("--only", default=None, help="Train these models only (comma-separated: without, with, with_flipped, with_distilled).")
+    parser.add_argument("--distill", action="store_true", help="Also train the model distilled from the teacher's probabilities.")
+    parser.add_argument("--teacher-probs", default=None, help="The teacher's probabilities file (default: the shipped one).")
     parser.add_argument("--flip-share", type=float, default=0.0,
                         help="Also train a third model: with real_news, plus flipped copies of this share of the rows (issue opposites).")
     args = parser.parse_args()
@@ -40,6 +48,7 @@ def main() -> None:
     from actorstance.analysis.analyze import analyze_articles
     from actorstance.analysis.articles import seed_articles
     from actorstance.data.readers import load_examples
+    from actorstance.data.schema import LABELS
     from actorstance.data.splits import train_test_split
     from actorstance.eval.baselines import TfidfBaseline
     from actorstance.eval.map_agreement import map_agreement
@@ -65,8 +74,25 @@ def main() -> None:
     if args.flip_share > 0:
         runs["with_flipped"] = (corpus_train + real_train, dataclasses.replace(config, flip_share=args.flip_share))
         figures["flip_share"] = args.flip_share
+    teacher = None
+    if args.distill or "with_distilled" in (args.only or ""):
+        from actorstance.training.distill import TeacherProbs, shipped_teacher_probs
+        teacher_file = args.teacher_probs or str(shipped_teacher_probs())
+        teacher = TeacherProbs.load(teacher_file)
+        runs["with_distilled"] = (corpus_train + real_train, dataclasses.replace(config, teacher_probs=teacher_file))
+        figures["teacher_probs"] = teacher_file
+        figures["teacher"] = {}
+        for set_name, rows in (("invented_test", corpus_test), ("real_test", real_test), ("seeds", seeds)):
+            scored = [(r.stance, teacher.get(r)) for r in rows]
+            gold = [g for g, p in scored if p is not None]
+            predicted = [LABELS[max(range(len(LABELS)), key=p.__getitem__)] for _, p in scored if p is not None]
+            figures["teacher"][set_name] = {"rows": len(gold), "of": len(rows), "macro_f1": macro_f1(gold, predicted),
+                                            **confusions(gold, predicted)}
+        print("teacher (from its probabilities): " + ", ".join(
+            f"{k} {v['macro_f1']:.3f} ({v['rows']} of {v['of']} rows)" for k, v in figures["teacher"].items()), flush=True)
+    only = set(args.only.split(",")) if args.only else None
     for name, (train, run_config) in runs.items():
-        if args.only and name != args.only:
+        if only and name not in only:
             continue
         t = time.perf_counter()
         model = fine_tune(train, run_config)
@@ -74,7 +100,8 @@ def main() -> None:
         tfidf = TfidfBaseline(seed=args.seed).fit(train)
         seen_issues = {r.issue for r in train}
         run = {"train_rows": len(train), "train_seconds": round(train_s),
-               "train_examples_per_s": model.info["training"]["train_examples_per_s"]}
+               "train_examples_per_s": model.info["training"]["train_examples_per_s"],
+               "transfer_rows": model.info["training"].get("transfer_rows", 0)}
         for set_name, rows in (("invented_test", corpus_test), ("real_test", real_test), ("seeds", seeds)):
             gold = [r.stance for r in rows]
             predicted = [p.label for p in model.predict(rows)]
@@ -94,7 +121,8 @@ def main() -> None:
               f"invented {run['invented_test']['macro_f1']:.3f}, real {run['real_test']['macro_f1']:.3f}, "
               f"seeds {run['seeds']['macro_f1']:.3f}, map {agreed}/{total}", flush=True)
 
-    header = ("measure",) + tuple(f"{n} real_news".replace("_flipped real_news", " real_news, flipped") for n in figures["runs"])
+    header = ("measure",) + tuple(f"{n} real_news".replace("_flipped real_news", " real_news, flipped")
+                                  .replace("_distilled real_news", " real_news, distilled") for n in figures["runs"])
     def row(label, get):
         return (label,) + tuple(get(r) for r in figures["runs"].values())
     lines = [
@@ -110,6 +138,15 @@ def main() -> None:
         lines.append(row(f"{set_name}: favor<->against / none->position / position->none",
                          lambda r, s=set_name: f"{r[s]['favor_against']} / {r[s]['none_to_position']} / {r[s]['position_to_none']}"))
     lines.append(row("training examples/s", lambda r: r["train_examples_per_s"]))
+    lines.append(row("transfer rows (distilled only)", lambda r: r.get("transfer_rows", 0)))
+    if figures.get("teacher"):
+        header = header + ("teacher (its probabilities)",)
+        t = figures["teacher"]
+        cells = {1: f"{t['invented_test']['macro_f1']:.3f}", 2: f"{t['real_test']['macro_f1']:.3f}",
+                 5: f"{t['seeds']['macro_f1']:.3f}",
+                 **{7 + k: f"{t[s]['favor_against']} / {t[s]['none_to_position']} / {t[s]['position_to_none']}"
+                    for k, s in enumerate(("invented_test", "real_test", "seeds"))}}
+        lines = [line + (cells.get(i, "-"),) for i, line in enumerate(lines)]
     print()
     print(table(lines, header))
     figures["wall_seconds"] = round(time.perf_counter() - start)

@@ -41,6 +41,11 @@ class TrainConfig:
     flip_share: share of the rows whose issue has an opposite that also train as the flipped copy
         (opposite issue, favor <-> against; training/opposites.py); 0 turns it off.
     opposites: a JSON file {issue: opposite} for the user's own issues, added to the shipped pairs.
+    teacher_probs: a teacher's probabilities file (training/distill.py) to distill from: rows it
+        scored learn its softened distribution beside their gold label, and the unlabelled
+        transfer rows of the training stories join the training rows. None: gold labels only.
+    temperature, distill_alpha: the softening T and the share of the loss on the teacher's
+        distribution (the rest on the gold label) for rows that have both.
     """
 
     base_model: str | None = None
@@ -69,6 +74,9 @@ class TrainConfig:
     opposites: str | None = None
     show_progress: bool = True
     replay_share: float = 0.0
+    teacher_probs: str | None = None
+    temperature: float = 2.0
+    distill_alpha: float = 0.5
 
     def __post_init__(self) -> None:
         if self.epochs <= 0:
@@ -95,6 +103,10 @@ class TrainConfig:
             raise ConfigError("base_model is empty; give minilm, mpnet, a model folder or a hub name (None: minilm)")
         if not 0 <= self.replay_share <= 100:
             raise ConfigError(f"replay share must be between 0 and 100 (times the new rows), got {self.replay_share}")
+        if self.temperature <= 0:
+            raise ConfigError(f"temperature must be positive, got {self.temperature}")
+        if not 0 <= self.distill_alpha <= 1:
+            raise ConfigError(f"distill alpha must be between 0 and 1, got {self.distill_alpha}")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision}")
 

@@ -22,16 +22,47 @@ from actorstance.model.template import InputTemplate
 
 from .augment import augment
 from .config import TrainConfig
+from .distill import TeacherProbs, soften
 from .opposites import load_opposites
 
 LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 
 
-def to_dataset(model: StanceClassifier, rows: Sequence[StanceExample]) -> Dataset:
-    """Tokenised rows with integer labels, in `LABELS` order (never alphabetical)."""
+def to_dataset(model: StanceClassifier, rows: Sequence[StanceExample], teacher: TeacherProbs | None = None,
+               temperature: float = 1.0) -> Dataset:
+    """Tokenised rows with integer labels, in `LABELS` order (never alphabetical). With a teacher,
+    each label is (the teacher's softened probabilities or zeros, the gold label's index or -1)."""
     encoded = model.encode(rows)
-    encoded["labels"] = [LABEL_ID[r.stance] for r in rows]
+    if teacher is None:
+        encoded["labels"] = [LABEL_ID[r.stance] for r in rows]
+    else:
+        encoded["labels"] = [soft_label(r, teacher, temperature) for r in rows]
     return Dataset.from_dict(encoded)
+
+
+def soft_label(row: StanceExample, teacher: TeacherProbs, temperature: float) -> list[float]:
+    probs = teacher.get(row)
+    soft = soften(probs, temperature).tolist() if probs is not None else [0.0] * len(LABELS)
+    return soft + [float(LABEL_ID[row.stance]) if row.stance else -1.0]
+
+
+def distillation_loss(temperature: float, alpha: float):
+    """Per row: alpha x T^2 x KL(teacher_T || student_T) + (1 - alpha) x cross-entropy where the
+    row has both, the KL alone on a transfer row (no gold), the cross-entropy alone where the
+    teacher never scored the row; the batch mean. Integer labels (dev rows): cross-entropy."""
+    def compute_loss(outputs, labels, num_items_in_batch=None):
+        logits = (outputs["logits"] if isinstance(outputs, dict) else outputs[0]).float()
+        if labels.dim() == 1:
+            return torch.nn.functional.cross_entropy(logits, labels.long())
+        teacher, gold = labels[:, :-1].float(), labels[:, -1].long()
+        has_teacher, has_gold = teacher.sum(dim=1) > 0, gold >= 0
+        cross_entropy = torch.nn.functional.cross_entropy(logits, gold.clamp(min=0), reduction="none")
+        student = torch.nn.functional.log_softmax(logits / temperature, dim=-1)
+        kl = (teacher * (teacher.clamp_min(1e-8).log() - student)).sum(dim=-1) * temperature ** 2
+        both = alpha * kl + (1 - alpha) * cross_entropy
+        per_row = torch.where(has_teacher, torch.where(has_gold, both, kl), cross_entropy)
+        return per_row.mean()
+    return compute_loss
 
 
 def class_weights(rows: Sequence[StanceExample]) -> torch.Tensor:
@@ -51,6 +82,15 @@ def weighted_loss(weights: torch.Tensor):
         denominator = weights.to(logits.device)[labels].sum()
         return loss / denominator
     return compute_loss
+
+
+def loss_function(config: TrainConfig, augmented: Sequence[StanceExample], teacher: TeacherProbs | None):
+    """The Trainer's own cross-entropy (None), class-weighted, or with a teacher the distillation loss."""
+    if teacher is not None:
+        if config.class_weighted_loss:
+            raise ConfigError("class-weighted loss and a teacher cannot be combined yet; leave out one of them")
+        return distillation_loss(config.temperature, config.distill_alpha)
+    return weighted_loss(class_weights(augmented)) if config.class_weighted_loss else None
 
 
 def is_head_parameter(name: str, base_prefix: str) -> bool:
@@ -198,6 +238,8 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
     train_rows = new_rows + replay
     opposites = load_opposites(config.opposites) if config.flip_share > 0 else None
     augmented = augment(train_rows, config.negative_share, config.mention_dropout, config.seed, opposites, config.flip_share)
+    teacher = TeacherProbs.load(config.teacher_probs) if config.teacher_probs else None
+    transfer = teacher.transfer_for({r.doc_id for r in new_rows if r.doc_id}) if teacher else []
     set_seed(config.seed)
     classifier = starting_model(config)
     head_lr_scale = 1.0 if is_continued(config) else config.head_lr_scale  # a trained head needs no head start
@@ -234,11 +276,11 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
             model=classifier.model,
             head_lr_scale=head_lr_scale,
             args=args,
-            train_dataset=to_dataset(classifier, augmented),
+            train_dataset=to_dataset(classifier, augmented + transfer, teacher, config.temperature),
             eval_dataset=to_dataset(classifier, eval_rows) if eval_rows else None,
             processing_class=classifier.tokenizer,
             compute_metrics=compute_metrics if eval_rows else None,
-            compute_loss_func=weighted_loss(class_weights(augmented)) if config.class_weighted_loss else None,
+            compute_loss_func=loss_function(config, augmented, teacher),
             callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if eval_rows else [],
         )
         if not config.show_progress:
@@ -256,6 +298,8 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
         "replay_rows": len(replay),
         "head_lr_scale": head_lr_scale,
         "rows_with_augmentation": len(augmented),
+        "transfer_rows": len(transfer),
+        "teacher_scored_rows": sum(teacher.get(r) is not None for r in augmented) if teacher else 0,
         "label_counts": {label: sum(r.stance == label for r in train_rows) for label in LABELS},
         "config": config.to_dict(),
         "train_runtime_s": round(result.metrics.get("train_runtime", 0.0), 2),
