@@ -86,8 +86,12 @@ def main() -> None:
             scored = [(r.stance, teacher.get(r)) for r in rows]
             gold = [g for g, p in scored if p is not None]
             predicted = [LABELS[max(range(len(LABELS)), key=p.__getitem__)] for _, p in scored if p is not None]
+            teacher_issues = {r.issue for r in corpus_train}  # the teacher trained on the invented train split only
+            unseen = [i for i, r in enumerate(rows) if r.issue not in teacher_issues and teacher.get(r) is not None]
+            by_row = dict(zip([i for i, (_, p) in enumerate(scored) if p is not None], predicted))
             figures["teacher"][set_name] = {"rows": len(gold), "of": len(rows), "macro_f1": macro_f1(gold, predicted),
-                                            **confusions(gold, predicted)}
+                                            **confusions(gold, predicted), "unseen_issue_rows": len(unseen),
+                                            "unseen_issue_macro_f1": macro_f1([rows[i].stance for i in unseen], [by_row[i] for i in unseen]) if unseen else None}
         print("teacher (from its probabilities): " + ", ".join(
             f"{k} {v['macro_f1']:.3f} ({v['rows']} of {v['of']} rows)" for k, v in figures["teacher"].items()), flush=True)
     only = set(args.only.split(",")) if args.only else None
@@ -142,7 +146,10 @@ def main() -> None:
     if figures.get("teacher"):
         header = header + ("teacher (its probabilities)",)
         t = figures["teacher"]
+        def unseen(s):
+            return f"{t[s]['unseen_issue_macro_f1']:.3f} of {t[s]['unseen_issue_rows']}" if t[s]["unseen_issue_rows"] else "-"
         cells = {1: f"{t['invented_test']['macro_f1']:.3f}", 2: f"{t['real_test']['macro_f1']:.3f}",
+                 3: unseen("real_test"), 4: unseen("invented_test"),
                  5: f"{t['seeds']['macro_f1']:.3f}",
                  **{7 + k: f"{t[s]['favor_against']} / {t[s]['none_to_position']} / {t[s]['position_to_none']}"
                     for k, s in enumerate(("invented_test", "real_test", "seeds"))}}

@@ -18,6 +18,12 @@ from .readers import file_format
 from .schema import FIELD_NAMES, StanceExample
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 class AtomicFile:
     """A temporary file beside `path`; `commit` renames it over `path`, `abort` deletes it."""
 
@@ -29,6 +35,7 @@ class AtomicFile:
 
     def commit(self) -> None:
         self.handle.close()
+        os.chmod(self.tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; a written file gets the usual mode
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -56,26 +54,20 @@ class TeacherProbs:
     def save(self, path: str | Path, labelled: Sequence[StanceExample]) -> Path:
         """One JSON line per row: the labelled rows' key and probabilities, then each transfer
         row whole (`transfer: true`). Written to a temporary file and renamed."""
+        from actorstance.data.writers import atomic_open
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                written: set[Key] = set()
-                for row in labelled:
-                    key = row_key(row)
-                    if key in self.probs and key not in written:
-                        written.add(key)
-                        out.write(json.dumps({"text": key[0], "actor": key[1], "issue": key[2], "doc_id": row.doc_id,
-                                              **probability_fields(self.probs[key])}, ensure_ascii=False) + "\n")
-                for row in self.transfer:
-                    record = {name: getattr(row, name) for name in ROW_FIELDS if getattr(row, name)}
-                    out.write(json.dumps({**record, "transfer": True, **probability_fields(self.probs[row_key(row)])},
-                                         ensure_ascii=False) + "\n")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_open(path) as out:
+            written: set[Key] = set()
+            for row in labelled:
+                key = row_key(row)
+                if key in self.probs and key not in written:
+                    written.add(key)
+                    out.write(json.dumps({"text": key[0], "actor": key[1], "issue": key[2], "doc_id": row.doc_id,
+                                          **probability_fields(self.probs[key])}, ensure_ascii=False) + "\n")
+            for row in self.transfer:
+                record = {name: getattr(row, name) for name in ROW_FIELDS if getattr(row, name)}
+                out.write(json.dumps({**record, "transfer": True, **probability_fields(self.probs[row_key(row)])},
+                                     ensure_ascii=False) + "\n")
         return path
 
     @classmethod

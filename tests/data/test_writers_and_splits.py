@@ -14,6 +14,17 @@ def test_round_trip(tmp_path, small_rows, suffix):
     assert load_examples(path) == small_rows
 
 
+def test_a_written_file_gets_the_usual_mode_not_the_temporary_files(tmp_path):
+    """The temporary file is made private (0600); the finished file follows the umask like any other."""
+    import os
+    mask = os.umask(0o022)
+    try:
+        write_examples(load_examples("seed_articles")[:2], tmp_path / "rows.jsonl")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "rows.jsonl").stat().st_mode & 0o777 == 0o644
+
+
 def test_failed_write_leaves_nothing(tmp_path):
     path = tmp_path / "out.jsonl"
 
