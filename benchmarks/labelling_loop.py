@@ -75,6 +75,39 @@ def train_shipped_without(domain_rows: list, other_rows: list, folder: Path) -> 
     return folder
 
 
+def plot_points(points: list[dict], path: Path) -> Path:
+    """Macro-F1 against labels, one panel per domain, one line per (start, choice), sd bars."""
+    from actorstance.eval.plots import plt
+    domains = list(dict.fromkeys(p["domain"] for p in points))
+    fig, axes = plt.subplots(1, len(domains), figsize=(5.2 * len(domains), 3.9), dpi=120, squeeze=False)
+    for ax, domain in zip(axes[0], domains):
+        mine = [p for p in points if p["domain"] == domain]
+        zero = [p["model"] for p in mine if p["size"] == 0]
+        ax.axhline(statistics.fmean(zero), color="grey", linestyle=":", label="shipped model, no label")
+        sizes = sorted({p["size"] for p in mine if p["size"]})
+        for start in STARTS:
+            for choice in sorted({p["choice"] for p in mine if p["size"]}):
+                series = [[p["model"] for p in mine if (p["size"], p["start"], p["choice"]) == (size, start, choice)]
+                          for size in sizes]
+                ax.errorbar(sizes, [statistics.fmean(v) for v in series],
+                            yerr=[statistics.stdev(v) if len(v) > 1 else 0 for v in series], marker="o", capsize=3,
+                            label=f"from {start}, {choice}")
+        tfidf = [[p["tfidf"] for p in mine if p["size"] == size and p["start"] == "raw" and p["choice"] == "random"] for size in sizes]
+        ax.plot(sizes, [statistics.fmean(v) for v in tfidf], color="black", linestyle="--", label="TF-IDF + LR, random")
+        ax.set_xscale("log")
+        ax.set_xticks(sizes, [str(s) for s in sizes])
+        ax.minorticks_off()
+        ax.set_xlabel("labels in the domain")
+        ax.set_ylabel("macro-F1 on the domain's other stories")
+        ax.set_title(f"held-out domain: {domain}", fontsize=9)
+        ax.set_ylim(0, 1)
+    axes[0][-1].legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def mean_sd(values: list[float]) -> str:
     if not values:
         return "-"
@@ -90,8 +123,13 @@ def main() -> None:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--choices", default=",".join(CHOICES), help="random, diverse, uncertainty (comma-separated).")
+    parser.add_argument("--plot", type=Path, default=Path("runs/bench-labelling/labelling_loop.png"))
+    parser.add_argument("--replot", type=Path, default=None, help="Only redraw the plot from a BENCH_JSON file of an earlier run.")
     args = parser.parse_args()
     quiet_libraries()
+    if args.replot:
+        print(f"plot: {plot_points(json.loads(args.replot.read_text())['points'], args.plot)}")
+        return
     from actorstance.data.readers import load_examples
     from actorstance.eval.baselines import TfidfBaseline
     from actorstance.eval.metrics import macro_f1
@@ -148,7 +186,9 @@ def main() -> None:
                                         mean_sd([p["tfidf"] for p in mine])))
     print()
     print(table(summary, ("domain", "labels", "chosen", "start", "macro-F1 (mean ± sd)", "TF-IDF + LR")))
-    print(f"\n{time.perf_counter() - started:.0f} s in all")
+    args.plot.parent.mkdir(parents=True, exist_ok=True)
+    print(f"\nplot: {plot_points(points, args.plot)}")
+    print(f"{time.perf_counter() - started:.0f} s in all")
     write_bench_json({"shipped_model": str(shipped), "repeats": args.repeats, "points": points,
                       "seconds": round(time.perf_counter() - started)})
 
