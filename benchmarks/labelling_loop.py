@@ -108,6 +108,26 @@ def plot_points(points: list[dict], path: Path) -> Path:
     return path
 
 
+def probe_recipes(shipped: Path, domain_rows: list, other_rows: list, size: int = 200) -> list[tuple[str, float]]:
+    """Repeat 0 of `dip`, `size` suggested labels, continued with other recipes: a lower learning
+    rate, twice as many rows of the other domains replayed, and every pool row (the ceiling)."""
+    from actorstance.eval.metrics import macro_f1
+    from actorstance.model.classifier import StanceClassifier
+    from actorstance.training import TrainConfig, fine_tune
+    pool, test = domain_split("dip", domain_rows, 0)
+    labelled = chosen_rows("diverse", pool, StanceClassifier.from_pretrained(shipped).predict_proba(pool), size, 0)
+    replay = random.Random(0).sample(other_rows, 2 * size)
+    gold = [r.stance for r in test]
+    results = []
+    for name, rows, settings in ((f"{size} suggested, lr 3e-5", labelled, {"learning_rate": 3e-5}),
+                                 (f"{size} suggested + {2 * size} rows of other domains replayed", labelled + replay, {}),
+                                 (f"all {len(pool)} pool rows", pool, {})):
+        model = fine_tune(rows, TrainConfig(seed=0, base_model=str(shipped), show_progress=False, **settings))
+        results.append((name, macro_f1(gold, [p.label for p in model.predict(test)])))
+        print(f"  probe: {name}: {results[-1][1]:.3f}", flush=True)
+    return results
+
+
 def mean_sd(values: list[float]) -> str:
     if not values:
         return "-"
@@ -124,6 +144,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--choices", default=",".join(CHOICES), help="random, diverse, uncertainty (comma-separated).")
     parser.add_argument("--plot", type=Path, default=Path("runs/bench-labelling/labelling_loop.png"))
+    parser.add_argument("--probe", action="store_true", help="Only continue with other recipes on repeat 0 of dip (lr 3e-5, replay, every pool row).")
     parser.add_argument("--replot", type=Path, default=None, help="Only redraw the plot from a BENCH_JSON file of an earlier run.")
     args = parser.parse_args()
     quiet_libraries()
@@ -146,6 +167,9 @@ def main() -> None:
                "seeds": load_examples("seed_articles", require_stance=True)}
     shipped = args.shipped_model or train_shipped_without(
         domains["dip"], [r for r in corpus if area_of(r.doc_id) != "dip"], args.work / "shipped_without_dip")
+    if args.probe:
+        probe_recipes(shipped, domains["dip"], [r for r in corpus if area_of(r.doc_id) != "dip"])
+        return
     shipped_model = StanceClassifier.from_pretrained(shipped)
     points = []
     for domain in args.domains.split(","):

@@ -127,3 +127,15 @@ def test_distill_command_scores_labelled_and_transfer_rows_then_trains_a_student
     info = json.loads((tmp_path / "student" / "actorstance.json").read_text())
     assert info["training"]["transfer_rows"] == len(probs.transfer) > 0
     assert info["training"]["config"]["teacher_probs"].endswith("teacher_probs.jsonl")
+
+
+def test_train_with_a_bad_teacher_file_is_one_line_naming_its_line(small_rows, tmp_path):
+    from test_cli import assert_one_line_error
+    data = tmp_path / "rows.jsonl"
+    write_examples(small_rows, data)
+    probs = tmp_path / "probs.jsonl"
+    probs.write_text('{"text": "a", "actor": "b", "issue": "c", "p_favor": 0.2, "p_against": 0.3}\n')
+    result = CliRunner().invoke(app, ["train", str(data), "--output", str(tmp_path / "m"), "--teacher-probs", str(probs),
+                                      "--epochs", "0.1", "--quiet"])
+    assert_one_line_error(result, "probs.jsonl, line 1, field 'p_none': missing")
+    assert not (tmp_path / "m" / "model.safetensors").exists()
