@@ -65,7 +65,7 @@ Device = Annotated[str, typer.Option("--device", help="auto (CUDA, then MPS, the
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 FlipShare = Annotated[float, typer.Option("--flip-share", min=0.0, max=1.0, help="Share of rows whose issue has an opposite that also train flipped (opposite issue, favor <-> against). The shipped issues have opposites; yours need --opposites.")]
 Opposites = Annotated[Optional[Path], typer.Option("--opposites", help="JSON {issue: opposite} for your own issues (with --flip-share).")]
-TeacherFile = Annotated[Optional[Path], typer.Option("--teacher-probs", help="A teacher's probabilities (written by `actorstance distill`): rows it scored also learn its distribution, and the unlabelled rows of the training stories join in.")]
+TeacherFile = Annotated[Optional[str], typer.Option("--teacher-probs", help="A teacher's probabilities (written by `actorstance distill`), or `shipped` for the MPNet teacher's on the shipped stories: rows it scored also learn its distribution, and the unlabelled rows of the training stories join in.")]
 Temperature = Annotated[float, typer.Option("--temperature", min=0.01, help="Softening of the teacher's probabilities (p^(1/T), renormalised).")]
 DistillAlpha = Annotated[float, typer.Option("--alpha", min=0.0, max=1.0, help="Share of the loss on the teacher's distribution for rows that also have a gold label.")]
 

@@ -107,6 +107,11 @@ def shipped_teacher_probs() -> Path:
     return Path(str(resources.files("actorstance.data") / "labelled" / "teacher" / "teacher_probs.jsonl"))
 
 
+def teacher_file(name_or_path: str | Path) -> Path:
+    """`shipped` names the packaged file; anything else is a path."""
+    return shipped_teacher_probs() if str(name_or_path) == "shipped" else Path(name_or_path)
+
+
 def probability_fields(probs: Sequence[float]) -> dict[str, float]:
     return {f"p_{label}": round(float(p), 5) for label, p in zip(LABELS, probs)}
 

@@ -22,7 +22,7 @@ from actorstance.model.template import InputTemplate
 
 from .augment import augment
 from .config import TrainConfig
-from .distill import TeacherProbs, soften
+from .distill import TeacherProbs, soften, teacher_file
 from .opposites import load_opposites
 
 LABEL_ID = {label: i for i, label in enumerate(LABELS)}
@@ -238,7 +238,7 @@ def fine_tune(train_rows: Sequence[StanceExample], config: TrainConfig | None = 
     train_rows = new_rows + replay
     opposites = load_opposites(config.opposites) if config.flip_share > 0 else None
     augmented = augment(train_rows, config.negative_share, config.mention_dropout, config.seed, opposites, config.flip_share)
-    teacher = TeacherProbs.load(config.teacher_probs) if config.teacher_probs else None
+    teacher = TeacherProbs.load(teacher_file(config.teacher_probs)) if config.teacher_probs else None
     transfer = teacher.transfer_for({r.doc_id for r in new_rows if r.doc_id}) if teacher else []
     set_seed(config.seed)
     classifier = starting_model(config)

@@ -139,3 +139,14 @@ def test_train_with_a_bad_teacher_file_is_one_line_naming_its_line(small_rows, t
                                       "--epochs", "0.1", "--quiet"])
     assert_one_line_error(result, "probs.jsonl, line 1, field 'p_none': missing")
     assert not (tmp_path / "m" / "model.safetensors").exists()
+
+
+def test_the_shipped_teacher_probabilities_serve_training_by_name(two_stories):
+    from actorstance.training.distill import shipped_teacher_probs
+    probs = TeacherProbs.load(shipped_teacher_probs())
+    assert all(probs.get(r) is not None for r in two_stories)
+    transfer = probs.transfer_for({r.doc_id for r in two_stories})
+    assert transfer and all(r.doc_id in ("nc-mig-001", "nc-mig-002") for r in transfer)
+    model = fine_tune(two_stories, TrainConfig(teacher_probs="shipped", max_steps=2, **QUIET))
+    assert model.info["training"]["transfer_rows"] == len(transfer)
+    assert model.info["training"]["teacher_scored_rows"] == len(two_stories)
