@@ -147,6 +147,9 @@ def train(
             from actorstance.data.readers import load_examples, parse_label_map
             eval_rows = load_examples(eval_data, require_stance=True, label_map=parse_label_map(label_map), rejects=rejects)
     report_rejects(rejects)
+    if teacher_probs:
+        from actorstance.training.distill import TeacherProbs, teacher_file
+        TeacherProbs.load(teacher_file(teacher_probs))  # a bad file fails here, before any training
     quiet_libraries()
     from actorstance.training.pipeline import train_and_save
     from actorstance.training.trainer import is_main_process
