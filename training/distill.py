@@ -20,16 +20,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from actorstance.analysis.suggest import row_key
 from actorstance.data.schema import LABELS, StanceExample
 from actorstance.errors import InputError
 
 ROW_FIELDS = ("text", "actor", "issue", "context", "mention", "doc_id", "id", "source")
-Key = tuple[str, str, str]
-
-
-def row_key(row: StanceExample) -> Key:
-    """What the teacher scored: the sentence (whitespace normalised), actor and issue."""
-    return " ".join(row.text.split()), row.actor.strip(), row.issue.strip()
+Key = tuple[str, str, str]  # row_key: the sentence (whitespace normalised), actor and issue
 
 
 @dataclass

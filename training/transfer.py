@@ -33,19 +33,20 @@ def transfer_rows(labelled: Sequence[StanceExample], max_per_story: int | None =
     """The article-path rows of every story in `labelled` that no labelled row already covers, in
     story order; `max_per_story` keeps the first that many of each story (by sentence order)."""
     from actorstance.analysis.analyze import article_rows
-    from actorstance.analysis.articles import articles_from_rows, normalise_space
+    from actorstance.analysis.articles import articles_from_rows
     from actorstance.analysis.mentions import AliasTable
+    from actorstance.analysis.suggest import row_key
 
     by_story: dict[str, list[StanceExample]] = defaultdict(list)
     for row in labelled:
         by_story[row.doc_id or "doc"].append(row)
     base = AliasTable.default()
-    seen = {(normalise_space(r.text), r.actor.strip(), r.issue.strip()) for r in labelled}
+    seen = {row_key(r) for r in labelled}
     out: list[StanceExample] = []
     for doc_id, rows in sorted(by_story.items()):
         issues = list(dict.fromkeys(r.issue for r in rows))
         article = articles_from_rows(rows)
         found, _ = article_rows(article, issues, story_alias_table(base, rows))
-        fresh = [r for r in found if (normalise_space(r.text), r.actor.strip(), r.issue.strip()) not in seen]
+        fresh = [r for r in found if row_key(r) not in seen]
         out += fresh[:max_per_story] if max_per_story else fresh
     return out
