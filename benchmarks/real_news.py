@@ -82,11 +82,11 @@ def main() -> None:
         runs["with_distilled"] = (corpus_train + real_train, dataclasses.replace(config, teacher_probs=teacher_file))
         figures["teacher_probs"] = teacher_file
         figures["teacher"] = {}
+        teacher_issues = {r.issue for r in corpus_train}  # the teacher trained on the invented train split only
         for set_name, rows in (("invented_test", corpus_test), ("real_test", real_test), ("seeds", seeds)):
             scored = [(r.stance, teacher.get(r)) for r in rows]
             gold = [g for g, p in scored if p is not None]
             predicted = [LABELS[max(range(len(LABELS)), key=p.__getitem__)] for _, p in scored if p is not None]
-            teacher_issues = {r.issue for r in corpus_train}  # the teacher trained on the invented train split only
             unseen = [i for i, r in enumerate(rows) if r.issue not in teacher_issues and teacher.get(r) is not None]
             by_row = dict(zip([i for i, (_, p) in enumerate(scored) if p is not None], predicted))
             figures["teacher"][set_name] = {"rows": len(gold), "of": len(rows), "macro_f1": macro_f1(gold, predicted),
