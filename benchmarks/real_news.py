@@ -8,13 +8,18 @@ Both are scored on
   the same training rows beside them, favor<->against and none<->position confusions, and the
   rows whose issue no training row has: unseen issues);
 - the two raw seed articles: their labelled rows scored directly (row macro-F1) and the stance
-  map that `analyze` draws from the raw text, against the labelled positions (map agreement).
+  map that `analyze` draws from the raw text, against the labelled positions (map agreement);
+- two tests of reading: the swap test (`bench-quality`'s: seed rows with a position, actor or
+  issue replaced by another row's, the share of labels that move) and the opposite test (rows
+  with a position whose issue has a shipped opposite, asked again on the opposite issue: the
+  share answered with the other side, right against the flipped gold label and consistent with
+  the model's own first answer).
 
 `--flip-share X` adds a third model (with real_news, plus flipped copies: issue opposites) and
 `--distill` a fourth (with real_news, distilled from the shipped teacher probabilities,
-data/labelled/teacher/: the MPNet teacher trained on this same invented train split, seed 42, so
-no held-out story was ever its training row; the held-out stories' transfer rows stay out of the
-student's training). The teacher's own row scores come from its probabilities in that file.
+data/labelled/teacher/, or --teacher-probs FILE: an MPNet teacher trained on this same train split,
+seed 42, so no held-out story was ever its training row; the held-out stories' transfer rows stay
+out of the student's training). The teacher's own row scores come from its probabilities in that file.
 """
 from __future__ import annotations
 
@@ -34,6 +39,32 @@ def confusions(gold: list[str], predicted: list[str]) -> dict[str, int]:
             "positions": sum(g != "none" for g in gold)}
 
 
+def opposite_test(model, rows, opposites: dict[str, str]) -> dict:
+    """The favor/against rows whose issue has an opposite, asked again on the opposite issue: a
+    model that reads the issue's direction flips its answer (favor <-> against)."""
+    import dataclasses
+
+    from actorstance.training.opposites import FLIPPED
+    asked = [r for r in rows if r.stance != "none" and r.issue in opposites]
+    if not asked:
+        return {"rows": 0}
+    before = [p.label for p in model.predict(asked)]
+    after = [p.label for p in model.predict([dataclasses.replace(r, issue=opposites[r.issue]) for r in asked])]
+    return {"rows": len(asked),
+            "consistent_share": sum(a == FLIPPED[b] for a, b in zip(after, before)) / len(asked),
+            "right_share": sum(a == FLIPPED[r.stance] for a, r in zip(after, asked)) / len(asked)}
+
+
+def swap_test(model, seeds, seed: int) -> dict:
+    """`bench-quality`'s swap test on the seed rows with a position: the share of labels that move
+    when the actor or the issue is replaced by another row's."""
+    from .quality import moved_share, swapped
+    positioned = [r for r in seeds if r.stance != "none"]
+    variants = swapped(positioned, "actor", seed) + swapped(positioned, "issue", seed)
+    before = [p.label for p in model.predict(positioned + positioned)]
+    return {"swaps": len(variants), "moved_share": moved_share(before, [p.label for p in model.predict(variants)])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=float, default=None, help="Default: TrainConfig's (the default recipe).")
@@ -41,6 +72,8 @@ def main() -> None:
     parser.add_argument("--only", default=None, help="Train these models only (comma-separated: without, with, with_flipped, with_distilled).")
     parser.add_argument("--distill", action="store_true", help="Also train the model distilled from the teacher's probabilities.")
     parser.add_argument("--teacher-probs", default=None, help="The teacher's probabilities file (default: the shipped one).")
+    parser.add_argument("--teacher-saw-real-news", action="store_true",
+                        help="The teacher trained on real_news's training split too (its unseen issues are counted so).")
     parser.add_argument("--flip-share", type=float, default=0.0,
                         help="Also train a third model: with real_news, plus flipped copies of this share of the rows (issue opposites).")
     args = parser.parse_args()
@@ -54,6 +87,7 @@ def main() -> None:
     from actorstance.eval.map_agreement import map_agreement
     from actorstance.eval.metrics import macro_f1
     from actorstance.training import TrainConfig, fine_tune
+    from actorstance.training.opposites import load_opposites
 
     from .common import table, write_bench_json
 
@@ -64,6 +98,7 @@ def main() -> None:
     corpus_train, corpus_test = train_test_split(corpus, test_share=0.15, by="doc_id", seed=args.seed)
     real_train, real_test = train_test_split(real, test_share=0.15, by="doc_id", seed=args.seed)
     articles = seed_articles(seeds)
+    opposites = load_opposites()
     seed_issues = list(dict.fromkeys(r.issue for r in seeds))
     print(f"invented stories: {len(corpus_train)} train / {len(corpus_test)} test rows; real-news stories: "
           f"{len(real_train)} train / {len(real_test)} test rows; seed articles: {len(seeds)} rows, never trained on", flush=True)
@@ -82,7 +117,7 @@ def main() -> None:
         runs["with_distilled"] = (corpus_train + real_train, dataclasses.replace(config, teacher_probs=teacher_file))
         figures["teacher_probs"] = teacher_file
         figures["teacher"] = {}
-        teacher_issues = {r.issue for r in corpus_train}  # the teacher trained on the invented train split only
+        teacher_issues = {r.issue for r in (corpus_train + real_train if args.teacher_saw_real_news else corpus_train)}
         for set_name, rows in (("invented_test", corpus_test), ("real_test", real_test), ("seeds", seeds)):
             scored = [(r.stance, teacher.get(r)) for r in rows]
             gold = [g for g, p in scored if p is not None]
@@ -120,6 +155,9 @@ def main() -> None:
             agreement = map_agreement([r for r in seeds if r.doc_id == article.doc_id], stance_map.cells)
             agreed, total = agreed + agreement.agreed, total + agreement.total
         run["seed_map_agreement"] = {"agreed": agreed, "total": total, "agreement": agreed / max(total, 1)}
+        run["swap_test"] = swap_test(model, seeds, args.seed)
+        run["opposite_test"] = {name: opposite_test(model, rows, opposites) for name, rows in
+                                (("invented_test", corpus_test), ("real_test", real_test), ("seeds", seeds))}
         figures["runs"][name] = run
         print(f"[{name}] trained on {len(train)} rows in {train_s:.0f} s; "
               f"invented {run['invented_test']['macro_f1']:.3f}, real {run['real_test']['macro_f1']:.3f}, "
@@ -141,6 +179,12 @@ def main() -> None:
     for set_name in ("invented_test", "real_test", "seeds"):
         lines.append(row(f"{set_name}: favor<->against / none->position / position->none",
                          lambda r, s=set_name: f"{r[s]['favor_against']} / {r[s]['none_to_position']} / {r[s]['position_to_none']}"))
+    lines.append(row("swap test: seed labels that move when actor or issue is swapped",
+                     lambda r: f"{r['swap_test']['moved_share']:.3f} of {r['swap_test']['swaps']}"))
+    for set_name in ("invented_test", "real_test", "seeds"):
+        lines.append(row(f"{set_name}: positions flipped when asked on the opposite issue (right / consistent)",
+                         lambda r, s=set_name: f"{r['opposite_test'][s]['right_share']:.3f} / {r['opposite_test'][s]['consistent_share']:.3f} of {r['opposite_test'][s]['rows']}"
+                         if r['opposite_test'][s]['rows'] else "-"))
     lines.append(row("training examples/s", lambda r: r["train_examples_per_s"]))
     lines.append(row("transfer rows (distilled only)", lambda r: r.get("transfer_rows", 0)))
     if figures.get("teacher"):

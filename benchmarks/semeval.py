@@ -81,6 +81,7 @@ def main() -> None:
     parser.add_argument("--class-weights", action=argparse.BooleanOptionalAction, default=False,
                         help="Class-weighted loss (off, as in TrainConfig: 3 seeds scored 0.657 with it, 0.673 without).")
     parser.add_argument("--dev-share", type=float, default=0.1)
+    parser.add_argument("--base", default=None, help="Backbone: minilm (default), mpnet or a Hugging Face folder.")
     args = parser.parse_args()
 
     from .common import shared_dataset, table, write_bench_json
@@ -103,14 +104,14 @@ def main() -> None:
     masked = [dataclasses.replace(r, issue="") for r in test]
     print(f"SemEval-2016 Task A: train {len(train_all)} tweets, test {len(test)}; seeds {args.seeds}; "
           f"{args.epochs:g} epochs max, lr {args.lr:g}, batch {args.batch_size}, max length {args.max_length}, "
-          f"class weights {'on' if args.class_weights else 'off'}", flush=True)
+          f"class weights {'on' if args.class_weights else 'off'}, backbone {args.base or 'minilm'}", flush=True)
 
     runs = []
     for seed in args.seeds:
         t = time.perf_counter()
         train, dev = dev_split(train_all, args.dev_share, seed)
-        config = TrainConfig(seed=seed, epochs=args.epochs, learning_rate=args.lr, batch_size=args.batch_size,
-                             max_length=args.max_length, class_weighted_loss=args.class_weights,
+        config = TrainConfig(base_model=args.base, seed=seed, epochs=args.epochs, learning_rate=args.lr,
+                             batch_size=args.batch_size, max_length=args.max_length, class_weighted_loss=args.class_weights,
                              negative_share=0.0, mention_dropout=0.0, selection_metric="f_avg", show_progress=False)
         model = fine_tune(train, config, eval_rows=dev)
         train_seconds = time.perf_counter() - t
@@ -152,7 +153,8 @@ def main() -> None:
         "seeds": args.seeds, "runs": runs, "wall_s": round(time.perf_counter() - start, 1),
         "config": vars(args),
     }
-    rows = [(f"actorstance, MiniLM-L6 ({len(scores)} seeds)", f"{figures['f_avg_mean']:.4f} ± {spread:.4f}"),
+    backbone = "MiniLM-L6" if args.base in (None, "minilm") else "MPNet-base" if args.base == "mpnet" else args.base
+    rows = [(f"actorstance, {backbone} ({len(scores)} seeds)", f"{figures['f_avg_mean']:.4f} ± {spread:.4f}"),
             ("  same models, target blanked", f"{figures['f_avg_masked_mean']:.4f}"),
             ("  blended with per-target n-grams (weight from dev)", f"{figures['blend_f_avg_mean']:.4f} ± {blend_spread:.4f}"),
             ("actorstance baseline: TF-IDF + logistic regression", f"{figures['tfidf_f_avg']:.4f}"),

@@ -27,6 +27,8 @@ def main() -> None:
     parser.add_argument("lr", type=float)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--with-real-news", action="store_true",
+                        help="Also train on real_news's training split and score its held-out stories.")
     args = parser.parse_args()
     quiet_libraries()
     from actorstance.analysis.analyze import analyze_articles
@@ -43,14 +45,22 @@ def main() -> None:
     corpus = load_examples("news_corpus", require_stance=True)
     seeds = load_examples("seed_articles", require_stance=True)
     train, test = train_test_split(corpus, test_share=0.15, by="doc_id", seed=args.seed)
-    print(f"train {len(train)} rows; held-out stories {len(test)} rows; seed articles {len(seeds)} rows", flush=True)
+    test_sets = [("stories", test)]
+    if args.with_real_news:
+        real_train, real_test = train_test_split(load_examples("real_news", require_stance=True),
+                                                 test_share=0.15, by="doc_id", seed=args.seed)
+        train = train + real_train
+        test_sets.append(("real_stories", real_test))
+    test_sets.append(("seeds", seeds))
+    print(f"train {len(train)} rows; held-out " + ", ".join(f"{name} {len(rows)} rows" for name, rows in test_sets), flush=True)
     started = time.perf_counter()
     model = fine_tune(train, TrainConfig(base_model=args.base, epochs=args.epochs, learning_rate=args.lr, seed=args.seed))
     figures = {"name": args.name, "base": args.base, "epochs": args.epochs, "lr": args.lr,
+               "with_real_news": args.with_real_news, "train_rows": len(train),
                "train_seconds": round(time.perf_counter() - started),
                "train_examples_per_s": model.info["training"]["train_examples_per_s"]}
     model.save_pretrained(out / "model")
-    for label, rows in (("stories", test), ("seeds", seeds)):
+    for label, rows in test_sets:
         started = time.perf_counter()
         predicted = [p.label for p in model.predict(rows)]
         seconds = time.perf_counter() - started
