@@ -1,8 +1,10 @@
 """Bench helpers: the speed bench's explanation of int8 label changes must count the right rows;
-the SemEval bench's blend weight must be the dev split's best."""
+the SemEval bench's blend weight must be the dev split's best; the opposite test must count a
+position as flipped only when the answer changes side."""
 import numpy as np
 
 from actorstance import StanceExample
+from benchmarks.real_news import opposite_test, swap_test
 from benchmarks.semeval import blend_weight
 from benchmarks.speed import decision_margins
 
@@ -33,3 +35,14 @@ def test_blend_weight_is_the_best_on_dev():
     transformer = np.array([[0.9, 0.1, 0.0], [0.6, 0.4, 0.0]])
     lexical = np.array([[0.3, 0.7, 0.0], [0.1, 0.9, 0.0]])
     assert blend_weight(dev[:2], transformer, lexical) == 0.4
+
+
+def test_opposite_test_counts_only_answers_that_change_side(seed_model, seed_rows):
+    positioned = [r for r in seed_rows if r.stance != "none"]
+    # the seed model fits its rows: asked the same issue again, it repeats its (right) answer,
+    # which is never the other side
+    same_issue = opposite_test(seed_model, seed_rows, {r.issue: r.issue for r in positioned})
+    assert same_issue == {"rows": len(positioned), "consistent_share": 0.0, "right_share": 0.0}
+    assert opposite_test(seed_model, seed_rows, {}) == {"rows": 0}
+    swaps = swap_test(seed_model, seed_rows, seed=1)
+    assert swaps["swaps"] == 2 * len(positioned) and 0.0 < swaps["moved_share"] <= 1.0
