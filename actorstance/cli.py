@@ -65,7 +65,7 @@ Device = Annotated[str, typer.Option("--device", help="auto (CUDA, then MPS, the
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 FlipShare = Annotated[float, typer.Option("--flip-share", min=0.0, max=1.0, help="Share of rows whose issue has an opposite that also train flipped (opposite issue, favor <-> against). The shipped issues have opposites; yours need --opposites.")]
 Opposites = Annotated[Optional[Path], typer.Option("--opposites", help="JSON {issue: opposite} for your own issues (with --flip-share).")]
-TeacherFile = Annotated[Optional[str], typer.Option("--teacher-probs", help="A teacher's probabilities (written by `actorstance distill`), or `shipped` for the MPNet teacher's on the shipped stories: rows it scored also learn its distribution, and the unlabelled rows of the training stories join in.")]
+TeacherFile = Annotated[Optional[str], typer.Option("--teacher-probs", help="A teacher's probabilities (written by `actorstance distill`), `shipped` for the MPNet teacher's on the shipped stories, or `none`: rows it scored also learn its distribution, and the unlabelled rows of the training stories join in. Default: `shipped` when the default MiniLM trains on the shipped data (no DATA), else none.")]
 Temperature = Annotated[float, typer.Option("--temperature", min=0.01, help="Softening of the teacher's probabilities (p^(1/T), renormalised).")]
 DistillAlpha = Annotated[float, typer.Option("--alpha", min=0.0, max=1.0, help="Share of the loss on the teacher's distribution for rows that also have a gold label.")]
 
@@ -134,10 +134,13 @@ def train(
 
     Runs on several processes or machines when started by `torchrun` or `accelerate launch`
     (the Trainer's distributed data parallel); only the first process writes the model."""
+    from actorstance.training.distill import default_teacher
+    teacher_probs = default_teacher(bool(data), base) if teacher_probs is None else \
+        None if teacher_probs.lower() == "none" else teacher_probs
     config = train_config(base, epochs, batch_size, lr, seed, max_length, class_weights, template, device, quiet,
                           flip_share, opposites, checkpoint_dir=str(output / "checkpoints"), resume=resume,
                           save_steps=save_steps, replay_share=replay,
-                          teacher_probs=str(teacher_probs) if teacher_probs else None, temperature=temperature,
+                          teacher_probs=teacher_probs, temperature=temperature,
                           distill_alpha=alpha)
     rejects = reject_log(skip_invalid, output / "rejected_rows.jsonl")
     with rejects_kept_on_error(rejects):
@@ -155,6 +158,9 @@ def train(
     from actorstance.training.trainer import is_main_process
     if is_main_process():
         typer.echo(f"training on {len(rows)} rows from {', '.join(map(str, sources))}", err=True)
+        if teacher_probs:
+            typer.echo(f"with the teacher's probabilities ({teacher_probs}; --teacher-probs none trains on the labels alone)",
+                       err=True)
     try:
         trained = train_and_save(rows, config, output, eval_rows=eval_rows, sources=sources,
                                  keep_training_rows=keep_training_rows, eval_title=f"Evaluation on {eval_data}")

@@ -1,7 +1,9 @@
 """`make demo`: the main job end to end on the shipped labelled data.
 
-1. split: one seed article held out entirely, plus a share of the other articles (by doc_id);
-2. train the default MiniLM on the rest;
+1. split: one seed article held out entirely, plus 15% of the stories of each other dataset (by
+   doc_id, seed 42: the split the shipped teacher trained on, so no test story was ever its row);
+2. train the default MiniLM on the rest, distilled from the shipped teacher's probabilities
+   (the labelled rows and the unlabelled transfer rows of the training stories);
 3. evaluate on the held-out articles beside majority and TF-IDF baselines;
 4. predict the held-out rows from a file, as `actorstance predict` does;
 5. analyze the raw seed articles (segment, find actors, score every issue) and print the
@@ -34,21 +36,32 @@ def run(output: Path, epochs: float, test_share: float, seed: int) -> None:
     from actorstance.eval.report import evaluate
     from actorstance.model.batch import predict_file
     from actorstance.training import TrainConfig, train_and_save
+    from actorstance.training.distill import SHIPPED_TEACHER_SPLIT
 
     start = time.perf_counter()
     names = packaged_datasets()
     rows = [r for name in names for r in load_examples(name, require_stance=True)]
     seed_rows = load_examples("seed_articles", require_stance=True)
-    others = [r for r in rows if r.doc_id != HELD_OUT_SEED]
-    train, test = train_test_split(others, test_share=test_share, by="doc_id", seed=seed) if len({r.doc_id for r in others}) > 2 else (others, [])
-    test = [r for r in rows if r.doc_id == HELD_OUT_SEED] + test
+    train = [r for r in seed_rows if r.doc_id != HELD_OUT_SEED]
+    test = [r for r in seed_rows if r.doc_id == HELD_OUT_SEED]
+    for name in names:  # each story set split as the shipped teacher's was, so it never read a test story
+        if name != "seed_articles":
+            part_train, part_test = train_test_split(load_examples(name, require_stance=True), test_share=test_share,
+                                                     by="doc_id", seed=seed)
+            train, test = train + part_train, test + part_test
     write_examples(train, output / "train.jsonl")
     write_examples(test, output / "test.jsonl")
     print(f"[1/5] data: {len(rows)} labelled rows from {', '.join(names)}; {len(train)} train / {len(test)} test, "
           f"split by article ({len({r.doc_id for r in test})} held out, seed article {HELD_OUT_SEED} among them)", flush=True)
 
-    print(f"[2/5] train     = actorstance train {output}/train.jsonl --output {output}/model --epochs {epochs:g}", flush=True)
-    model = train_and_save(train, TrainConfig(epochs=epochs, seed=seed), output / "model", sources=["train.jsonl"]).model
+    teacher = "shipped" if {"test_share": test_share, "seed": seed} == SHIPPED_TEACHER_SPLIT else None
+    print(f"[2/5] train     = actorstance train {output}/train.jsonl --teacher-probs {teacher or 'none'} "
+          f"--output {output}/model --epochs {epochs:g}", flush=True)
+    if teacher is None:
+        print(f"      (not distilled: the shipped teacher trained on the split {SHIPPED_TEACHER_SPLIT}, "
+              "so with another split it has read some of the test stories)", flush=True)
+    model = train_and_save(train, TrainConfig(epochs=epochs, seed=seed, teacher_probs=teacher), output / "model",
+                           sources=["train.jsonl"] + (["the shipped teacher's probabilities"] if teacher else [])).model
     info = model.info["training"]
     print(f"      {info['rows']} rows x {epochs:g} epochs in {info['train_runtime_s']} s ({info['train_examples_per_s']} examples/s)")
 

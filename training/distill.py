@@ -103,6 +103,19 @@ def shipped_teacher_probs() -> Path:
     return Path(str(resources.files("actorstance.data") / "labelled" / "teacher" / "teacher_probs.jsonl"))
 
 
+# How the shipped teacher's training rows were drawn: each story set (news_corpus, real_news)
+# split by story with train_test_split(rows, test_share, by="doc_id", seed); it trained on the
+# train parts. An evaluation on these test parts is one the teacher never read.
+SHIPPED_TEACHER_SPLIT = {"test_share": 0.15, "seed": 42}
+
+
+def default_teacher(data_given: bool, base_model: str | None) -> str | None:
+    """The distilled default: the default MiniLM trained on the shipped data (no DATA given) also
+    learns the shipped teacher's probabilities; anything else learns the gold labels alone unless
+    told otherwise (`--teacher-probs`), since the shipped teacher never read a user's rows."""
+    return "shipped" if not data_given and base_model in (None, "minilm") else None
+
+
 def teacher_file(name_or_path: str | Path) -> Path:
     """`shipped` names the packaged file; anything else is a path."""
     return shipped_teacher_probs() if str(name_or_path) == "shipped" else Path(name_or_path)

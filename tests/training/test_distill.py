@@ -150,3 +150,21 @@ def test_the_shipped_teacher_probabilities_serve_training_by_name(two_stories):
     model = fine_tune(two_stories, TrainConfig(teacher_probs="shipped", max_steps=2, **QUIET))
     assert model.info["training"]["transfer_rows"] == len(transfer)
     assert model.info["training"]["teacher_scored_rows"] == len(two_stories)
+
+
+def test_the_default_minilm_on_the_shipped_data_is_distilled_and_nothing_else_is():
+    from actorstance.training.distill import default_teacher
+    assert default_teacher(data_given=False, base_model=None) == "shipped"
+    assert default_teacher(data_given=False, base_model="minilm") == "shipped"
+    assert default_teacher(data_given=True, base_model=None) is None  # the teacher never read your rows
+    assert default_teacher(data_given=False, base_model="mpnet") is None  # no teaching a model as large as the teacher
+
+
+def test_train_teacher_probs_none_trains_on_the_labels_alone(two_stories, tmp_path):
+    data = tmp_path / "stories.jsonl"
+    write_examples(two_stories, data)
+    result = CliRunner().invoke(app, ["train", str(data), "--output", str(tmp_path / "m"), "--teacher-probs", "none",
+                                      "--epochs", "0.1", "--batch-size", "8", "--quiet"])
+    assert result.exit_code == 0, result.output
+    info = json.loads((tmp_path / "m" / "actorstance.json").read_text())["training"]
+    assert info["config"]["teacher_probs"] is None and info["transfer_rows"] == 0
