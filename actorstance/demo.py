@@ -40,14 +40,14 @@ def run(output: Path, epochs: float, test_share: float, seed: int) -> None:
 
     start = time.perf_counter()
     names = packaged_datasets()
-    rows = [r for name in names for r in load_examples(name, require_stance=True)]
-    seed_rows = load_examples("seed_articles", require_stance=True)
+    datasets = {name: load_examples(name, require_stance=True) for name in names}
+    rows = [r for name in names for r in datasets[name]]
+    seed_rows = datasets["seed_articles"]
     train = [r for r in seed_rows if r.doc_id != HELD_OUT_SEED]
     test = [r for r in seed_rows if r.doc_id == HELD_OUT_SEED]
     for name in names:  # each story set split as the shipped teacher's was, so it never read a test story
         if name != "seed_articles":
-            part_train, part_test = train_test_split(load_examples(name, require_stance=True), test_share=test_share,
-                                                     by="doc_id", seed=seed)
+            part_train, part_test = train_test_split(datasets[name], test_share=test_share, by="doc_id", seed=seed)
             train, test = train + part_train, test + part_test
     write_examples(train, output / "train.jsonl")
     write_examples(test, output / "test.jsonl")
