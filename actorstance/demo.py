@@ -27,7 +27,6 @@ def run(output: Path, epochs: float, test_share: float, seed: int) -> None:
     from actorstance.analysis.mentions import AliasTable
     from actorstance.data.readers import load_examples, packaged_datasets
     from actorstance.data.shared import shared_path
-    from actorstance.data.splits import train_test_split
     from actorstance.data.writers import write_examples
     from actorstance.analysis.aggregate import format_matrix
     from actorstance.analysis.analyze import analyze_articles
@@ -36,7 +35,7 @@ def run(output: Path, epochs: float, test_share: float, seed: int) -> None:
     from actorstance.eval.report import evaluate
     from actorstance.model.batch import predict_file
     from actorstance.training import TrainConfig, train_and_save
-    from actorstance.training.distill import SHIPPED_TEACHER_SPLIT
+    from actorstance.training.distill import SHIPPED_TEACHER_SPLIT, teacher_split
 
     start = time.perf_counter()
     names = packaged_datasets()
@@ -47,7 +46,7 @@ def run(output: Path, epochs: float, test_share: float, seed: int) -> None:
     test = [r for r in seed_rows if r.doc_id == HELD_OUT_SEED]
     for name in names:  # each story set split as the shipped teacher's was, so it never read a test story
         if name != "seed_articles":
-            part_train, part_test = train_test_split(datasets[name], test_share=test_share, by="doc_id", seed=seed)
+            part_train, part_test = teacher_split(datasets[name], seed=seed, test_share=test_share)
             train, test = train + part_train, test + part_test
     write_examples(train, output / "train.jsonl")
     write_examples(test, output / "test.jsonl")

@@ -21,7 +21,7 @@ def main() -> None:
     args = parser.parse_args()
     quiet_libraries()
     from actorstance.data.readers import load_examples
-    from actorstance.data.splits import train_test_split
+    from actorstance.training.distill import teacher_split
     from actorstance.model.classifier import StanceClassifier
     from actorstance.training.opposites import load_opposites
 
@@ -29,10 +29,8 @@ def main() -> None:
 
     model = StanceClassifier.from_pretrained(args.model)
     seeds = load_examples("seed_articles", require_stance=True)
-    test_sets = {"invented_test": train_test_split(load_examples("news_corpus", require_stance=True), test_share=0.15,
-                                                   by="doc_id", seed=args.seed)[1],
-                 "real_test": train_test_split(load_examples("real_news", require_stance=True), test_share=0.15,
-                                               by="doc_id", seed=args.seed)[1],
+    test_sets = {"invented_test": teacher_split(load_examples("news_corpus", require_stance=True), seed=args.seed)[1],
+                 "real_test": teacher_split(load_examples("real_news", require_stance=True), seed=args.seed)[1],
                  "seeds": seeds}
     opposites = load_opposites()
     figures = {"model": args.model, "swap_test": swap_test(model, seeds, args.seed),

@@ -82,7 +82,7 @@ def main() -> None:
     from actorstance.analysis.articles import seed_articles
     from actorstance.data.readers import load_examples
     from actorstance.data.schema import LABELS
-    from actorstance.data.splits import train_test_split
+    from actorstance.training.distill import teacher_split
     from actorstance.eval.baselines import TfidfBaseline
     from actorstance.eval.map_agreement import map_agreement
     from actorstance.eval.metrics import macro_f1
@@ -95,8 +95,8 @@ def main() -> None:
     corpus = load_examples("news_corpus", require_stance=True)
     real = load_examples("real_news", require_stance=True)
     seeds = load_examples("seed_articles", require_stance=True)
-    corpus_train, corpus_test = train_test_split(corpus, test_share=0.15, by="doc_id", seed=args.seed)
-    real_train, real_test = train_test_split(real, test_share=0.15, by="doc_id", seed=args.seed)
+    corpus_train, corpus_test = teacher_split(corpus, seed=args.seed)
+    real_train, real_test = teacher_split(real, seed=args.seed)
     articles = seed_articles(seeds)
     opposites = load_opposites()
     seed_issues = list(dict.fromkeys(r.issue for r in seeds))

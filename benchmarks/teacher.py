@@ -34,7 +34,7 @@ def main() -> None:
     from actorstance.analysis.analyze import analyze_articles
     from actorstance.analysis.articles import seed_articles
     from actorstance.data.readers import load_examples
-    from actorstance.data.splits import train_test_split
+    from actorstance.training.distill import teacher_split
     from actorstance.eval.map_agreement import map_agreement
     from actorstance.eval.report import evaluate
     from actorstance.training import TrainConfig, fine_tune
@@ -44,11 +44,10 @@ def main() -> None:
     out = args.output or Path("runs/teacher") / args.name
     corpus = load_examples("news_corpus", require_stance=True)
     seeds = load_examples("seed_articles", require_stance=True)
-    train, test = train_test_split(corpus, test_share=0.15, by="doc_id", seed=args.seed)
+    train, test = teacher_split(corpus, seed=args.seed)
     test_sets = [("stories", test)]
     if args.with_real_news:
-        real_train, real_test = train_test_split(load_examples("real_news", require_stance=True),
-                                                 test_share=0.15, by="doc_id", seed=args.seed)
+        real_train, real_test = teacher_split(load_examples("real_news", require_stance=True), seed=args.seed)
         train = train + real_train
         test_sets.append(("real_stories", real_test))
     test_sets.append(("seeds", seeds))

@@ -109,6 +109,14 @@ def shipped_teacher_probs() -> Path:
 SHIPPED_TEACHER_SPLIT = {"test_share": 0.15, "seed": 42}
 
 
+def teacher_split(rows: Sequence[StanceExample], seed: int = SHIPPED_TEACHER_SPLIT["seed"],
+                  test_share: float = SHIPPED_TEACHER_SPLIT["test_share"]):
+    """(train, test) of one story set, by story, as the shipped teacher's split was drawn (with
+    the defaults): the demo and the benches hold out what the teacher never trained on."""
+    from actorstance.data.splits import train_test_split
+    return train_test_split(rows, test_share=test_share, by="doc_id", seed=seed)
+
+
 def default_teacher(data_given: bool, base_model: str | None) -> str | None:
     """The distilled default: the default MiniLM trained on the shipped data (no DATA given) also
     learns the shipped teacher's probabilities; anything else learns the gold labels alone unless
